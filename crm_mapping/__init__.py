@@ -1,0 +1,1 @@
+"""crm_mapping package."""

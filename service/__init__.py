@@ -1,0 +1,1 @@
+"""Process-level pieces: settings, CLI, app factory, local dev stack."""

@@ -1,0 +1,106 @@
+"""Settings built once from the environment and passed down (never read at import time).
+
+The names are the configuration contract of DESIGN.md.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+AUTH_MODES = ("jwt", "client_credentials", "password", "session")
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+def _csv(value: str | None) -> tuple[str, ...]:
+    if not value:
+        return ()
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+def _float(env: Mapping[str, str], name: str, default: float, lo: float, hi: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a number, got {raw!r}") from exc
+    if not lo <= value <= hi:
+        raise SettingsError(f"{name} must be between {lo} and {hi}, got {value}")
+    return value
+
+
+@dataclass(frozen=True)
+class SalesforceSettings:
+    """How to reach and authenticate against one Salesforce org."""
+
+    login_url: str = "https://login.salesforce.com"
+    instance_url: str | None = None
+    auth: str = "jwt"
+    client_id: str | None = None
+    client_secret: str | None = field(default=None, repr=False)
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    private_key_file: str | None = None
+    session_id: str | None = field(default=None, repr=False)
+    api_version: str = "59.0"
+    ca_bundle: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.auth not in AUTH_MODES:
+            raise SettingsError(
+                f"SALESFORCE_AUTH must be one of {', '.join(AUTH_MODES)}, got {self.auth!r}"
+            )
+        if not self.login_url.startswith("https://"):
+            raise SettingsError("SALESFORCE_LOGIN_URL must be an https:// URL")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the service needs, from the environment."""
+
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    salesforce: SalesforceSettings = field(default_factory=SalesforceSettings)
+    api_budget_percent: float = 10.0
+    webhook_secrets: tuple[str, ...] = field(default=(), repr=False)
+    allowed_org_ids: tuple[str, ...] = ()
+    admin_token: str | None = field(default=None, repr=False)
+    outbound_path_token: str | None = field(default=None, repr=False)
+    org_key: str = "default"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Build settings from ``env`` (default ``os.environ``).
+
+        Raises:
+            SettingsError: a variable is present but malformed.
+        """
+        env = os.environ if env is None else env
+        sf = SalesforceSettings(
+            login_url=env.get("SALESFORCE_LOGIN_URL") or "https://login.salesforce.com",
+            instance_url=env.get("SALESFORCE_INSTANCE_URL") or None,
+            auth=env.get("SALESFORCE_AUTH") or "jwt",
+            client_id=env.get("SALESFORCE_CLIENT_ID") or None,
+            client_secret=env.get("SALESFORCE_CLIENT_SECRET") or None,
+            username=env.get("SALESFORCE_USERNAME") or None,
+            password=env.get("SALESFORCE_PASSWORD") or None,
+            private_key_file=env.get("SALESFORCE_PRIVATE_KEY_FILE") or None,
+            session_id=env.get("SALESFORCE_SESSION_ID") or None,
+            api_version=env.get("SALESFORCE_API_VERSION") or "59.0",
+            ca_bundle=env.get("SALESFORCE_CA_BUNDLE") or None,
+        )
+        return cls(
+            redis_url=env.get("REDIS_URL") or "redis://127.0.0.1:6379/0",
+            salesforce=sf,
+            api_budget_percent=_float(env, "RADAR_API_BUDGET_PERCENT", 10.0, 0.1, 100.0),
+            webhook_secrets=_csv(env.get("RADAR_WEBHOOK_SECRETS")),
+            allowed_org_ids=_csv(env.get("RADAR_ALLOWED_ORG_IDS")),
+            admin_token=env.get("RADAR_ADMIN_TOKEN") or None,
+            outbound_path_token=env.get("RADAR_OUTBOUND_TOKEN") or None,
+            org_key=env.get("RADAR_ORG_KEY") or "default",
+        )
