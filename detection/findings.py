@@ -1,0 +1,272 @@
+"""What detection finds about one account: the contract between the detection modules
+and the plays. Plain immutable data; every recommendation carries its evidence.
+
+Module ownership inside detection/ (each a pure function, ``now`` passed in):
+
+- ``detection.config``       DetectionConfig: every threshold of DESIGN.md's catalog.
+- ``detection.signals``      detect_signals(snapshot, ctx, prior, config, now, champion_index)
+                             -> tuple[ExpansionSignal, ...]
+- ``detection.health``       assess_health(snapshot, prior, config, now) -> HealthAssessment
+- ``detection.strength``     classify(signals, prior_signals, config, now) -> Strength
+- ``detection.routing``      route(snapshot, health, strength, white_space, stakeholders,
+                             config, now) -> Routing
+- ``detection.stakeholders`` map_stakeholders(snapshot, config, now) -> StakeholderMap;
+                             build_champion_index(snapshots) -> ChampionIndex
+- ``detection.whitespace``   build_benchmark(snapshots_or_summaries, ctx, now)
+                             -> PortfolioBenchmark; build_white_space_map(snapshot, ctx,
+                             benchmark, signals, config, now) -> WhiteSpaceMap;
+                             render_white_space(map, limit) -> str; to_json(map) -> str
+- ``detection.hypotheses``   rank_hypotheses(snapshot, findings, config, now)
+                             -> tuple[Hypothesis, ...]
+- ``detection.portfolio``    rank_portfolio(findings_list) -> PortfolioRanking
+- ``detection.documents``    handoff_document(...), qbr_agenda(...), account_plan(...),
+                             outreach_draft(...) -> str
+- ``detection.scan``         scan_account(snapshot, ctx, prior, benchmark, champion_index,
+                             config, now) -> AccountFindings (calls all of the above)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal
+
+# The catalog's signal names (API values of Task.Expansion_Signal_Type__c).
+EXPANSION_SIGNALS = (
+    "usage_spike",
+    "capacity_limit",
+    "new_use_case",
+    "nps_promoter",
+    "new_department",
+    "org_growth",
+    "leadership_change",
+    "support_request_unpurchased",
+    "reference_offer",
+    "qbr_mention",
+    "direct_request",
+    "business_event",
+    "champion_promoted",
+)
+TIMING_SIGNALS = ("renewal_window", "qbr_upcoming")
+RISK_SIGNALS = ("health_decline", "champion_departed", "competitive_threat")
+RECOMMENDATION_SIGNALS = ("thin_threading",)
+ALL_SIGNALS = EXPANSION_SIGNALS + TIMING_SIGNALS + RISK_SIGNALS + RECOMMENDATION_SIGNALS
+CS_RECORDED_SIGNALS = ("reference_offer", "qbr_mention", "direct_request", "business_event")
+
+SignalCategory = Literal["expansion", "timing", "risk", "recommendation"]
+Strength = Literal["Strong", "Moderate", "Weak", "None"]
+HealthBand = Literal["Green", "Yellow", "Red", "Unknown"]
+Readiness = Literal["High", "Medium", "Low", "None"]
+MeddiccRole = Literal[
+    "Economic Buyer", "Champion", "Decision Maker", "Coach", "Influencer", "End User", "Blocker"
+]
+
+
+def category_of(signal_type: str) -> SignalCategory:
+    if signal_type in EXPANSION_SIGNALS:
+        return "expansion"
+    if signal_type in TIMING_SIGNALS:
+        return "timing"
+    if signal_type in RISK_SIGNALS:
+        return "risk"
+    if signal_type in RECOMMENDATION_SIGNALS:
+        return "recommendation"
+    raise ValueError(f"unknown signal type {signal_type!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """The data points behind a signal, so a person can check it in the CRM.
+
+    Attributes:
+        summary: one sentence in the users' words ("Seats used 46/50 (92%) in Oct 2026").
+        source_ids: Salesforce ids of the records the signal rests on.
+        values: named values (("ratio", 1.42), ("previous", 120), ("current", 170)).
+        window: the period looked at ("2026-09 vs 2026-10", "last 90 days").
+        threshold: the rule applied ("usage >= 1.30 x previous month").
+        change_since_last_scan: what moved since the prior scan, if known.
+    """
+
+    summary: str
+    source_ids: tuple[str, ...] = ()
+    values: tuple[tuple[str, object], ...] = ()
+    window: str = ""
+    threshold: str = ""
+    change_since_last_scan: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExpansionSignal:
+    """One detected signal (any category of the catalog, despite the name).
+
+    ``episode`` makes the signal's identity stable across scans: the same signal in the
+    same period is the same episode and is logged once (e.g. "2026-10" for a monthly
+    usage signal, the case id for a support case, the contact id for a new leader).
+    """
+
+    type: str
+    category: SignalCategory
+    clear_pattern: bool
+    evidence: Evidence
+    observed_on: date
+    episode: str
+    product_id: str | None = None
+    contact_id: str | None = None
+    department: str | None = None
+    recorded_by_cs: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PriorSignal:
+    """A signal logged earlier (from the service's signal_log Tasks in the org)."""
+
+    type: str
+    observed_on: date
+    clear_pattern: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class HealthFactor:
+    name: str  # "usage trend", "utilisation", "NPS", ...
+    score: float  # 0-100 for this factor
+    weight: float
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class HealthAssessment:
+    score: float | None
+    band: HealthBand
+    source: Literal["org", "computed", "unknown"]
+    previous_score: float | None = None
+    top_factors: tuple[HealthFactor, ...] = ()
+    explanation: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class StakeholderRole:
+    contact_id: str
+    name: str
+    title: str | None
+    role: MeddiccRole | None
+    role_reason: str
+    relationship: Literal["Strong", "Medium", "Weak", "None"]
+    last_activity: date | None
+    active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ChampionMove:
+    """A champion who left this account, and where the same person turned up (if seen)."""
+
+    contact_id: str
+    name: str
+    reason: str  # "Left_Company__c checked", "email bounced on 2026-10-02"
+    new_account_id: str | None = None
+    new_contact_id: str | None = None
+    matched_on: str | None = None  # "email", "LinkedIn URL", "name + new domain"
+
+
+@dataclass(frozen=True, slots=True)
+class StakeholderMap:
+    roles: tuple[StakeholderRole, ...]
+    active_contacts: int
+    thin_threading: bool
+    champions: tuple[str, ...]  # contact ids with an active Champion role
+    departed_champions: tuple[ChampionMove, ...] = ()
+    arrived_champions: tuple[ChampionMove, ...] = ()  # champions from elsewhere now here
+
+
+@dataclass(frozen=True, slots=True)
+class ChampionIndex:
+    """Portfolio-wide look-up to find a departed champion at another account.
+
+    Keys are normalised emails, LinkedIn URLs and "first last|domain" strings; values are
+    (account id, contact id).
+    """
+
+    by_email: dict[str, tuple[str, str]] = field(default_factory=dict)
+    by_linkedin: dict[str, tuple[str, str]] = field(default_factory=dict)
+    by_name_domain: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class WhiteSpaceCell:
+    product_id: str
+    product_name: str
+    status: Literal["Active", "None"]
+    # owned products
+    utilisation: float | None = None
+    upgrade_room: str | None = None
+    current_acv: float | None = None
+    # missing products
+    priority: Literal["HIGH", "MED", "LOW"] | None = None
+    priority_reason: str = ""
+    estimated_acv: float | None = None
+    estimate_method: str = ""  # "median of 14 comparable customers (Software, 200-999)"
+    sample_size: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class WhiteSpaceMap:
+    account_id: str
+    cells: tuple[WhiteSpaceCell, ...]
+    current_acv: float
+    potential: float  # sum of estimated ACV of missing products (+ upgrade room)
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PortfolioBenchmark:
+    """Comparable-customer ACV per product, computed once per scan."""
+
+    # (industry, size band, product id) -> sorted ACVs of owners
+    acv_by_segment: dict[tuple[str, str, str], tuple[float, ...]] = field(default_factory=dict)
+    # product id -> ACVs across the portfolio
+    acv_by_product: dict[str, tuple[float, ...]] = field(default_factory=dict)
+    # product id -> {other product id: share of owners of the first who own the other}
+    co_ownership: dict[str, dict[str, float]] = field(default_factory=dict)
+    accounts: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Hypothesis:
+    rank: int
+    title: str
+    approach: Literal["land & expand", "cross-sell", "upsell", "platform"]
+    product_ids: tuple[str, ...]
+    estimated_value: float
+    evidence_score: float
+    revenue_score: float
+    timing_score: float
+    score: float
+    outreach_angle: str
+    contacts: tuple[str, ...]  # contact ids to involve
+    red_flags: tuple[str, ...]
+    evidence: tuple[str, ...]  # signal summaries it rests on
+
+
+@dataclass(frozen=True, slots=True)
+class Routing:
+    """Which play the account belongs to this scan, and why."""
+
+    play: Literal["play04", "play02", "renewal_rescue", "none"]
+    reason: str
+    play02_eligible: bool = False
+    play02_reasons: tuple[str, ...] = ()  # unmet criteria when not eligible
+    play04_eligible: bool = False
+    readiness: Readiness = "None"
+
+
+@dataclass(frozen=True, slots=True)
+class AccountFindings:
+    account_id: str
+    scanned_at: datetime
+    health: HealthAssessment
+    signals: tuple[ExpansionSignal, ...]
+    strength: Strength
+    routing: Routing
+    stakeholders: StakeholderMap
+    white_space: WhiteSpaceMap | None
+    hypotheses: tuple[Hypothesis, ...] = ()
+    not_judged: tuple[str, ...] = ()  # what could not be judged, and why
