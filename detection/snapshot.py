@@ -65,6 +65,7 @@ class Opportunity:
     type: str | None = None
     lead_source: str | None = None
     owner_id: str | None = None
+    account_id: str | None = None
     expansion_key: str | None = None  # set on Opportunities the service created
     line_items: tuple[LineItem, ...] = ()
     contact_roles: tuple[ContactRole, ...] = ()

@@ -1,0 +1,275 @@
+"""Play 04 / Play 02 / routing rules: one account's findings -> the writes they call for.
+
+Pure: takes the snapshot (what the org holds now) and the findings, returns a WritePlan.
+Every write has a deterministic key (plays.keys), and account/contact updates carry only
+values that differ from what the org holds, so a second scan of an unchanged org plans
+nothing but no-ops.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from detection.findings import AccountFindings, ExpansionSignal
+from detection.snapshot import AccountSnapshot, OrgContext
+from plays import fields as F
+from plays import keys
+from plays.config import PlaysConfig
+from plays.plan import PlannedWrite, WritePlan
+from plays.tasks import COMPLETED, clip, end_of_week, evidence_lines, task, title
+
+ALERT_ACTIONS = {
+    "health_decline": "health_decline",
+    "champion_departed": "champion_departed",
+    "competitive_threat": "competitive_threat",
+    "thin_threading": "thin_threading",
+}
+
+
+def plan_account(
+    snapshot: AccountSnapshot,
+    findings: AccountFindings,
+    ctx: OrgContext,
+    now: datetime,
+    config: PlaysConfig | None = None,
+    *,
+    white_space_text: str | None = None,
+    qbr_brief: str | None = None,
+    outreach: str | None = None,
+) -> WritePlan:
+    """Plan the writes one scan of one account calls for.
+
+    Args:
+        snapshot: the account as the org holds it now (current field values, radar Tasks).
+        findings: detection's result for it.
+        ctx: portfolio context (users, products).
+        now: scan time (UTC).
+        config: plays settings.
+        white_space_text: the rendered white-space map (detection.whitespace), if any.
+        qbr_brief: QBR agenda + value story text, for the qbr_prep Task.
+        outreach: an outreach draft for the AE, for Strong accounts.
+
+    Returns:
+        The plan; empty writes when nothing needs to change.
+    """
+    config = config or PlaysConfig()
+    today = now.date()
+    plan = WritePlan(account_id=snapshot.id)
+    cs_owner = snapshot.csm_id or snapshot.owner_id
+    ae = snapshot.owner_id
+    routing = findings.routing
+    rescue = routing.play == "renewal_rescue"
+
+    _plan_account_fields(plan, snapshot, findings, now, white_space_text, config)
+    _plan_roles(plan, snapshot, findings)
+
+    logged = [s for s in findings.signals if not (rescue and s.category == "expansion")]
+    log_strength = findings.strength if findings.strength != "None" else None
+    for signal in logged:
+        plan.add(task(
+            key=keys.signal_log(snapshot.id, signal.type, signal.episode),
+            action="signal_log",
+            subject=f"Signal: {title(signal.type)} — {snapshot.name}",
+            owner_id=cs_owner,
+            account_id=snapshot.id,
+            due=signal.observed_on,
+            status=COMPLETED,
+            description=evidence_lines([signal]),
+            signal_type=signal.type,
+            strength=log_strength if signal.category == "expansion" else None,
+            limit=config.task_description_limit,
+        ))
+
+    if rescue:
+        plan.add(task(
+            key=keys.renewal_rescue(snapshot.id, today),
+            action="renewal_rescue",
+            subject=f"Renewal rescue: {snapshot.name} ({findings.health.band} health)",
+            owner_id=cs_owner,
+            account_id=snapshot.id,
+            due=today + timedelta(days=7),
+            priority="High",
+            description=_rescue_text(snapshot, findings),
+            limit=config.task_description_limit,
+        ))
+    elif routing.play == "play04" and findings.strength in ("Strong", "Moderate"):
+        _plan_follow_up(plan, snapshot, findings, today, cs_owner, config)
+
+    _plan_alerts(plan, snapshot, findings, today, cs_owner, ae, config)
+    _plan_qbr(plan, snapshot, findings, today, ae, qbr_brief, config)
+    if (outreach and config.write_outreach_drafts and ae
+            and findings.strength == "Strong" and not rescue and findings.hypotheses):
+        top = findings.hypotheses[0]
+        plan.add(task(
+            key=keys.alert("outreach", snapshot.id,
+                           f"{'+'.join(top.product_ids)}:{keys.quarter_of(today)}"),
+            action="outreach_draft",
+            subject=f"Approve outreach draft: {top.title}"[:255],
+            owner_id=ae,
+            account_id=snapshot.id,
+            due=today + timedelta(days=config.strong_due_days),
+            description=outreach,
+            limit=config.task_description_limit,
+        ))
+    return plan
+
+
+def _plan_account_fields(plan: WritePlan, snapshot: AccountSnapshot, findings: AccountFindings,
+                         now: datetime, white_space_text: str | None,
+                         config: PlaysConfig) -> None:
+    wanted: dict[str, object] = {F.ACCOUNT_READINESS: findings.routing.readiness}
+    current: dict[str, object] = {F.ACCOUNT_READINESS: snapshot.expansion_readiness}
+    if findings.white_space is not None:
+        wanted[F.ACCOUNT_WHITE_SPACE_POTENTIAL] = round(findings.white_space.potential, 2)
+        current[F.ACCOUNT_WHITE_SPACE_POTENTIAL] = (
+            None if snapshot.white_space_potential is None
+            else round(snapshot.white_space_potential, 2))
+    if white_space_text is not None:
+        wanted[F.ACCOUNT_WHITE_SPACE] = clip(white_space_text, config.long_text_limit)
+        current[F.ACCOUNT_WHITE_SPACE] = snapshot.white_space_text
+    changed = {name: value for name, value in wanted.items() if current.get(name) != value}
+    if not changed:
+        return
+    # Last_Expansion_Scan__c marks when the analysis in the CRM last changed; writing it on
+    # every scan would turn an unchanged scan into 1 write per account.
+    changed[F.ACCOUNT_LAST_SCAN] = now
+    plan.add(PlannedWrite(object="account", op="update", key=f"acct:{snapshot.id}",
+                          record_id=snapshot.id, fields=changed, reason="analysis changed"))
+
+
+def _plan_roles(plan: WritePlan, snapshot: AccountSnapshot, findings: AccountFindings) -> None:
+    recorded = {c.id: c.meddicc_role for c in snapshot.contacts}
+    for role in findings.stakeholders.roles:
+        if role.role is None or recorded.get(role.contact_id):
+            continue  # only fill empty roles; a recorded role is a human's judgement
+        plan.add(PlannedWrite(object="contact", op="update", key=f"role:{role.contact_id}",
+                              record_id=role.contact_id,
+                              fields={F.CONTACT_MEDDICC_ROLE: role.role},
+                              reason=role.role_reason))
+
+
+def _plan_follow_up(plan: WritePlan, snapshot: AccountSnapshot, findings: AccountFindings,
+                    today, cs_owner: str | None, config: PlaysConfig) -> None:
+    expansion = [s for s in findings.signals if s.category == "expansion"]
+    open_follow_ups = [a for a in snapshot.activities
+                       if a.radar_action == "follow_up" and a.status != COMPLETED]
+    if open_follow_ups:
+        return  # one open follow-up per account: CS is already on it
+    strong = findings.strength == "Strong"
+    due = today + timedelta(days=config.strong_due_days) if strong else end_of_week(today)
+    plan.add(task(
+        key=keys.follow_up(snapshot.id, [f"{s.type}:{s.episode}" for s in expansion]),
+        action="follow_up",
+        subject=f"{'Strong' if strong else 'Moderate'} expansion signal: {snapshot.name}",
+        owner_id=cs_owner,
+        account_id=snapshot.id,
+        due=due,
+        priority="High" if strong else "Normal",
+        strength=findings.strength,
+        description=_follow_up_text(snapshot, findings, expansion),
+        limit=config.task_description_limit,
+    ))
+
+
+def _plan_alerts(plan: WritePlan, snapshot: AccountSnapshot, findings: AccountFindings, today,
+                 cs_owner: str | None, ae: str | None, config: PlaysConfig) -> None:
+    for signal in findings.signals:
+        action = ALERT_ACTIONS.get(signal.type)
+        if action is None:
+            continue
+        owners = _alert_owners(signal, snapshot, cs_owner, ae)
+        for owner in owners:
+            plan.add(task(
+                key=keys.alert(action, snapshot.id, signal.episode, owner),
+                action=action,
+                subject=f"{title(signal.type)}: {snapshot.name}",
+                owner_id=owner,
+                account_id=snapshot.id,
+                due=today + timedelta(days=1),
+                priority="High" if signal.category == "risk" else "Normal",
+                description=evidence_lines([signal]),
+                limit=config.task_description_limit,
+            ))
+    for move in findings.stakeholders.departed_champions:
+        if not move.new_account_id:
+            continue
+        plan.add(task(
+            key=keys.alert("new_logo_lead", snapshot.id, move.contact_id),
+            action="new_logo_lead",
+            subject=f"Former champion {move.name} now at another account"[:255],
+            owner_id=ae,
+            account_id=move.new_account_id,
+            due=today + timedelta(days=7),
+            description=(f"{move.name} was a Champion at {snapshot.name} and left "
+                         f"({move.reason}). Matched on {move.matched_on} to contact "
+                         f"{move.new_contact_id} at account {move.new_account_id}."),
+        ))
+    for move in findings.stakeholders.arrived_champions:
+        plan.add(task(
+            key=keys.alert("champion_arrived", snapshot.id, move.contact_id),
+            action="champion_arrived",
+            subject=f"A champion from another account joined {snapshot.name}"[:255],
+            owner_id=ae,
+            account_id=snapshot.id,
+            due=today + timedelta(days=7),
+            who_id=move.new_contact_id,
+            description=(f"{move.name} championed us at another account and now works "
+                         f"here (matched on {move.matched_on}). Reach out while the "
+                         "relationship is warm."),
+        ))
+
+
+def _alert_owners(signal: ExpansionSignal, snapshot: AccountSnapshot, cs_owner: str | None,
+                  ae: str | None) -> list[str]:
+    if signal.type == "thin_threading":
+        owners = [ae]  # a multi-threading recommendation is the AE's
+    elif signal.type == "health_decline" and snapshot.tier != "T1":
+        owners = [cs_owner]
+    else:
+        owners = [cs_owner, ae]
+    seen: list[str] = []
+    for owner in owners:
+        if owner and owner not in seen:
+            seen.append(owner)
+    return seen
+
+
+def _plan_qbr(plan: WritePlan, snapshot: AccountSnapshot, findings: AccountFindings, today,
+              ae: str | None, qbr_brief: str | None, config: PlaysConfig) -> None:
+    qbr = snapshot.next_qbr_date
+    if qbr is None or not findings.routing.play02_eligible:
+        return
+    days = (qbr - today).days
+    if not 0 <= days <= config.qbr_prep_lead_days:
+        return
+    plan.add(task(
+        key=keys.qbr_prep(snapshot.id, qbr),
+        action="qbr_prep",
+        subject=f"QBR prep (D-{days}): {snapshot.name} on {qbr.isoformat()}",
+        owner_id=ae,
+        account_id=snapshot.id,
+        due=max(today, qbr - timedelta(days=config.qbr_materials_due_days)),
+        priority="High",
+        description=qbr_brief or "QBR agenda and value story: see the account plan file.",
+        limit=config.task_description_limit,
+    ))
+
+
+def _follow_up_text(snapshot: AccountSnapshot, findings: AccountFindings,
+                    expansion: list[ExpansionSignal]) -> str:
+    head = (f"{findings.strength} expansion episode at {snapshot.name} "
+            f"(health {findings.health.score} {findings.health.band}).\n"
+            "Qualify with the customer, then fill the five qualification fields on this "
+            "Task (Pain, Metrics, Timeline, Decision Maker, Budget). When 4 are filled the "
+            "AE gets an S2 Opportunity with the handoff document.\n\nSignals:\n")
+    return head + evidence_lines(expansion)
+
+
+def _rescue_text(snapshot: AccountSnapshot, findings: AccountFindings) -> str:
+    health = findings.health
+    factors = "\n".join(f"- {f.name}: {f.note}" for f in health.top_factors)
+    return (f"{snapshot.name} is {health.band} (health {health.score}); routed to renewal "
+            f"rescue instead of upsell. {findings.routing.reason}\n"
+            + (f"Top factors:\n{factors}\n" if factors else "")
+            + (f"Renewal date: {snapshot.renewal_date.isoformat()}\n"
+               if snapshot.renewal_date else ""))

@@ -1,0 +1,52 @@
+"""Logical field names the plays write (field_specs' catalog owns the full list).
+
+Kept in one place so a rename in the catalog is a one-line change here.
+"""
+
+ACCOUNT_WHITE_SPACE = "account.white_space"
+ACCOUNT_WHITE_SPACE_POTENTIAL = "account.white_space_potential"
+ACCOUNT_READINESS = "account.expansion_readiness"
+ACCOUNT_LAST_SCAN = "account.last_expansion_scan"
+CONTACT_MEDDICC_ROLE = "contact.meddicc_role"
+
+TASK_SUBJECT = "task.subject"
+TASK_STATUS = "task.status"
+TASK_PRIORITY = "task.priority"
+TASK_ACTIVITY_DATE = "task.activity_date"
+TASK_WHAT_ID = "task.what_id"
+TASK_WHO_ID = "task.who_id"
+TASK_OWNER_ID = "task.owner_id"
+TASK_DESCRIPTION = "task.description"
+TASK_TYPE = "task.type"
+TASK_RADAR_ACTION = "task.radar_action"
+TASK_SIGNAL_TYPE = "task.expansion_signal_type"
+TASK_SIGNAL_STRENGTH = "task.signal_strength"
+TASK_KEY = "task.expansion_key"
+
+OPP_NAME = "opportunity.name"
+OPP_ACCOUNT_ID = "opportunity.account_id"
+OPP_OWNER_ID = "opportunity.owner_id"
+OPP_STAGE = "opportunity.stage_name"
+OPP_CLOSE_DATE = "opportunity.close_date"
+OPP_AMOUNT = "opportunity.amount"
+OPP_TYPE = "opportunity.type"
+OPP_LEAD_SOURCE = "opportunity.lead_source"
+OPP_DESCRIPTION = "opportunity.description"
+OPP_KEY = "opportunity.expansion_key"
+OPP_METRICS = "opportunity.metrics"
+OPP_ECONOMIC_BUYER = "opportunity.economic_buyer"
+OPP_PAIN = "opportunity.identified_pain"
+OPP_CHAMPION = "opportunity.champion"
+OPP_DECISION_CRITERIA = "opportunity.decision_criteria"
+OPP_DECISION_PROCESS = "opportunity.decision_process"
+OPP_COMPETITION = "opportunity.competition"
+
+OCR_OPPORTUNITY_ID = "opportunity_contact_role.opportunity_id"
+OCR_CONTACT_ID = "opportunity_contact_role.contact_id"
+OCR_ROLE = "opportunity_contact_role.role"
+OCR_IS_PRIMARY = "opportunity_contact_role.is_primary"
+
+# Logical picklist values the mapping translates into the org's own (stage, lead source).
+STAGE_S2 = "S2"
+LEAD_SOURCE_CS_EXPANSION = "CS-driven Expansion"
+OPP_TYPE_EXPANSION = "Expansion"
