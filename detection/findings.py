@@ -12,15 +12,21 @@ Module ownership inside detection/ (each a pure function, ``now`` passed in):
                              config, now) -> Routing
 - ``detection.stakeholders`` map_stakeholders(snapshot, config, now) -> StakeholderMap;
                              build_champion_index(snapshots) -> ChampionIndex
-- ``detection.whitespace``   build_benchmark(snapshots_or_summaries, ctx, now)
-                             -> PortfolioBenchmark; build_white_space_map(snapshot, ctx,
-                             benchmark, signals, config, now) -> WhiteSpaceMap;
-                             render_white_space(map, limit) -> str; to_json(map) -> str
-- ``detection.hypotheses``   rank_hypotheses(snapshot, findings, config, now)
-                             -> tuple[Hypothesis, ...]
-- ``detection.portfolio``    rank_portfolio(findings_list) -> PortfolioRanking
-- ``detection.documents``    handoff_document(...), qbr_agenda(...), account_plan(...),
-                             outreach_draft(...) -> str
+- ``detection.whitespace``   build_benchmark(snapshots_or_summaries, ctx, now) /
+                             BenchmarkBuilder(ctx, now).add(x).build() -> PortfolioBenchmark;
+                             owned_products(snapshot, now, use_assets=True),
+                             current_acv(snapshot, now) (from detection.ownership);
+                             build_white_space_map(snapshot, ctx, benchmark, signals, now,
+                             *, min_sample=5, ...) -> WhiteSpaceMap;
+                             render_white_space(map, *, limit=131072, title=None) -> str;
+                             white_space_json(map) / white_space_from_json(text)
+- ``detection.hypotheses``   rank_hypotheses(snapshot, findings_partial: dict, ctx, now,
+                             *, top=3) -> tuple[Hypothesis, ...]
+- ``detection.portfolio``    rank_portfolio(findings, snapshots_by_id) -> PortfolioRanking
+- ``detection.funnel``       funnel_metrics(accounts=, signals=, follow_ups=, opportunities=,
+                             period_start=, period_end=) -> FunnelMetrics
+- ``detection.documents``    handoff_document(...), qbr_agenda(...), value_story(...),
+                             account_plan(...), outreach_draft(...) -> str
 - ``detection.scan``         scan_account(snapshot, ctx, prior, benchmark, champion_index,
                              config, now) -> AccountFindings (calls all of the above)
 """
@@ -227,6 +233,10 @@ class PortfolioBenchmark:
     # product id -> {other product id: share of owners of the first who own the other}
     co_ownership: dict[str, dict[str, float]] = field(default_factory=dict)
     accounts: int = 0
+    # product id -> number of accounts owning it (the base of its co-ownership shares)
+    owners: dict[str, int] = field(default_factory=dict)
+    # (industry, tier, product id) -> (mean utilisation of the latest complete month, n)
+    utilisation: dict[tuple[str, str, str], tuple[float, int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,185 @@
+"""What an account owns today, what it pays, and how much of it it uses.
+
+The rules are signal-rules.md's "Owned products and the catalog": products on line items of
+Closed Won opportunities closed within the last 365 days, plus products of Assets whose
+Status is not Obsolete; current ACV is ``ARR__c`` when set, else the sum of those line
+items' TotalPrice. Utilisation is usage / licensed units of the latest complete month.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from detection.snapshot import AccountSnapshot
+
+OWNERSHIP_DAYS = 365
+
+
+@dataclass(frozen=True, slots=True)
+class OwnedProduct:
+    """One product on the account's current contract.
+
+    Attributes:
+        product_id: the Product2 id.
+        units: quantity on the contract (line items summed, else the Assets' quantity).
+        acv: what the account pays for it per year (the line items' TotalPrice summed);
+            ``None`` when only an Asset proves ownership.
+        source_ids: ids of the line items and Assets the ownership rests on.
+    """
+
+    product_id: str
+    units: float
+    acv: float | None
+    source_ids: tuple[str, ...]
+
+    @property
+    def unit_price(self) -> float | None:
+        """Contract price per unit per year, when both ACV and units are known."""
+        if self.acv is None or self.units <= 0:
+            return None
+        return self.acv / self.units
+
+
+@dataclass(frozen=True, slots=True)
+class MonthUsage:
+    """A product's usage in one month (rows of that month summed)."""
+
+    product_id: str
+    usage: float
+    licensed: float
+    active_users: float | None
+    source_ids: tuple[str, ...]
+
+    @property
+    def utilisation(self) -> float | None:
+        return self.usage / self.licensed if self.licensed > 0 else None
+
+
+def latest_complete_month(today: date) -> date:
+    """First day of the month before ``today``'s month (signal-rules.md "M")."""
+    if today.month == 1:
+        return date(today.year - 1, 12, 1)
+    return date(today.year, today.month - 1, 1)
+
+
+def _line_total(quantity: float, unit_price: float | None, total_price: float | None) -> float:
+    if total_price is not None:
+        return total_price
+    # A line item without TotalPrice is rare (the org computes it); price it from its parts.
+    return quantity * unit_price if unit_price is not None else 0.0
+
+
+def _won_in_term(snapshot: AccountSnapshot, today: date) -> list:
+    return [
+        opp
+        for opp in snapshot.opportunities
+        if opp.is_won
+        and opp.close_date is not None
+        and 0 <= (today - opp.close_date).days <= OWNERSHIP_DAYS
+    ]
+
+
+def owned_products(
+    snapshot: AccountSnapshot, now: datetime, use_assets: bool = True
+) -> dict[str, OwnedProduct]:
+    """Products on the account's current contract, by product id.
+
+    Args:
+        snapshot: the account.
+        now: scan time (UTC).
+        use_assets: count Assets that are not Obsolete (when the org maps Assets).
+
+    Returns:
+        product id -> OwnedProduct, for line items of Closed Won opportunities closed
+        within 365 days and (optionally) Assets whose Status is not Obsolete.
+    """
+    today = now.date()
+    units: dict[str, float] = {}
+    acv: dict[str, float] = {}
+    sources: dict[str, list[str]] = {}
+    for opp in _won_in_term(snapshot, today):
+        for item in opp.line_items:
+            pid = item.product_id
+            units[pid] = units.get(pid, 0.0) + item.quantity
+            acv[pid] = acv.get(pid, 0.0) + _line_total(
+                item.quantity, item.unit_price, item.total_price
+            )
+            sources.setdefault(pid, []).append(item.id)
+    if use_assets:
+        asset_units: dict[str, float] = {}
+        for asset in snapshot.assets:
+            if asset.product_id is None or (asset.status or "").strip().lower() == "obsolete":
+                continue
+            pid = asset.product_id
+            asset_units[pid] = asset_units.get(pid, 0.0) + (asset.quantity or 0.0)
+            sources.setdefault(pid, []).append(asset.id)
+        for pid, qty in asset_units.items():
+            # Line items say what was sold; Assets only fill in products sold elsewhere.
+            if pid not in units:
+                units[pid] = qty
+    return {
+        pid: OwnedProduct(pid, units.get(pid, 0.0), acv.get(pid), tuple(sorted(ids)))
+        for pid, ids in sorted(sources.items())
+    }
+
+
+def current_acv(snapshot: AccountSnapshot, now: datetime) -> float:
+    """``ARR__c`` when set, else the TotalPrice of the current contract's line items."""
+    if snapshot.arr is not None:
+        return float(snapshot.arr)
+    total = 0.0
+    for opp in _won_in_term(snapshot, now.date()):
+        for item in opp.line_items:
+            total += item.total_price or 0.0  # exactly signal-rules.md (routing relies on it)
+    return total
+
+
+def month_usage(snapshot: AccountSnapshot, month: date) -> dict[str, MonthUsage]:
+    """Per product, the rows of ``month`` summed.
+
+    Rows without a feature describe the product's whole entitlement; feature rows are
+    used only for a product that has no such row (then they are summed), so a product's
+    seats are not counted once per feature.
+    """
+    whole: dict[str, list] = {}
+    features: dict[str, list] = {}
+    year, mon = month.year, month.month
+    for row in snapshot.usage:
+        if row.product_id is None:
+            continue
+        start = row.period_start
+        if start.year != year or start.month != mon:
+            continue
+        (whole if row.feature is None else features).setdefault(row.product_id, []).append(row)
+    out: dict[str, MonthUsage] = {}
+    for pid in sorted(set(whole) | set(features)):
+        rows = whole.get(pid) or features[pid]
+        users = [r.active_users for r in rows if r.active_users is not None]
+        out[pid] = MonthUsage(
+            product_id=pid,
+            usage=sum(r.usage_units or 0.0 for r in rows),
+            licensed=sum(r.licensed_units or 0.0 for r in rows),
+            active_users=sum(users) if users else None,
+            source_ids=tuple(sorted(r.id for r in rows)),
+        )
+    return out
+
+
+def size_band(employees: int | None) -> str:
+    """The size band comparable customers share (by NumberOfEmployees)."""
+    if employees is None:
+        return "size unknown"
+    if employees < 200:
+        return "1-199 employees"
+    if employees < 1000:
+        return "200-999 employees"
+    if employees < 5000:
+        return "1,000-4,999 employees"
+    return "5,000+ employees"
+
+
+def industry_key(industry: str | None) -> str:
+    """Industry as benchmark segments key it (blank -> "Unknown industry")."""
+    text = (industry or "").strip()
+    return text if text else "Unknown industry"
