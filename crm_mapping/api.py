@@ -1,0 +1,286 @@
+"""Admin mapping API: a flask-smorest blueprint, protected by the admin token.
+
+Endpoints (below ``/admin/mapping``): list versions, get one, validate a draft (preflight
+against the org's describe + a dry-run translation of sample accounts), save, activate,
+roll back, diff. Errors use flask-smorest's envelope ``{code, status, message, errors}``;
+an invalid document answers 400 with one ``{path, message}`` per problem.
+
+Mount with ``init_app(app, store_factory, describe_provider, sample_provider)``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hmac
+import json
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+
+from flask import Flask, current_app, request
+from flask.views import MethodView
+from flask_smorest import Api, Blueprint, abort
+from marshmallow import Schema, fields
+
+from crm_mapping.diff import diff_documents
+from crm_mapping.document import FieldMapping, MappingInvalid, load_mapping
+from crm_mapping.preflight import preflight
+from crm_mapping.snapshots import to_snapshot
+from crm_mapping.store import MappingStore, VersionNotFound
+from crm_mapping.translate import TranslationIssue, build_org_index
+from integration.contracts import AccountBundle, OrgData
+
+StoreFactory = Callable[[], MappingStore]
+# sobject API names -> describe JSON per name (None / absent when the org has no such object)
+DescribeProvider = Callable[[Sequence[str]], Mapping[str, Mapping[str, Any] | None]]
+# (draft mapping, how many) -> sample bundles, or (bundles, OrgData) to resolve products
+SampleProvider = Callable[[FieldMapping, int],
+                          Sequence[AccountBundle] | tuple[Sequence[AccountBundle], OrgData]]
+SAMPLE_SIZE = 5
+
+
+class ProblemSchema(Schema):
+    path = fields.String(metadata={"description": "where in the document, dotted"})
+    message = fields.String()
+
+
+class InvalidDocumentSchema(Schema):
+    code = fields.Integer()
+    status = fields.String()
+    message = fields.String()
+    errors = fields.List(fields.Nested(ProblemSchema))
+
+
+class VersionSummarySchema(Schema):
+    version = fields.Integer()
+    saved_at = fields.String()
+    author = fields.String()
+    comment = fields.String()
+    source = fields.String()
+    based_on = fields.Integer(allow_none=True)
+    active = fields.Boolean()
+
+
+class VersionSchema(VersionSummarySchema):
+    document = fields.Dict()
+
+
+class SaveArgsSchema(Schema):
+    document = fields.Dict(required=True, metadata={"description": "mapping document"})
+    comment = fields.String(load_default="")
+    author = fields.String(load_default="admin")
+    activate = fields.Boolean(load_default=False)
+
+
+class DraftArgsSchema(Schema):
+    document = fields.Dict(required=True)
+
+
+class RollbackArgsSchema(Schema):
+    comment = fields.String(load_default="")
+    author = fields.String(load_default="admin")
+
+
+class DiffArgsSchema(Schema):
+    from_version = fields.Integer(required=True, data_key="from")
+    to_version = fields.Integer(required=True, data_key="to")
+
+
+class DiffSchema(Schema):
+    added = fields.Dict()
+    removed = fields.Dict()
+    changed = fields.Dict()
+    other = fields.Dict()
+
+
+class PreflightProblemSchema(Schema):
+    severity = fields.String()
+    logical = fields.String()
+    object = fields.String(allow_none=True)
+    field = fields.String(allow_none=True)
+    message = fields.String()
+    fix = fields.String()
+    text = fields.String()
+
+
+class PreflightSchema(Schema):
+    ok = fields.Boolean()
+    problems = fields.List(fields.Nested(PreflightProblemSchema))
+
+
+class ValidationResultSchema(Schema):
+    ok = fields.Boolean(metadata={"description": "no errors in the document or preflight"})
+    preflight = fields.Nested(PreflightSchema, allow_none=True)
+    preflight_error = fields.String(allow_none=True)
+    samples = fields.List(fields.Dict(), metadata={"description": "dry-run snapshots"})
+    translation_issues = fields.List(fields.Dict())
+
+
+def _json_ready(value: Any) -> Any:
+    """Dataclass trees -> JSON-compatible values (dates ISO, sets sorted)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _json_ready(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, frozenset | set):
+        return sorted(_json_ready(v) for v in value)
+    if isinstance(value, list | tuple):
+        return [_json_ready(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _json_ready(v) for k, v in value.items()}
+    return value
+
+
+def _invalid(exc: MappingInvalid) -> None:
+    abort(400, message=f"mapping document is invalid ({len(exc.problems)} problem(s))",
+          errors=[{"path": p.path, "message": p.message} for p in exc.problems])
+
+
+def create_blueprint(store_factory: StoreFactory,
+                     describe_provider: DescribeProvider | None = None,
+                     sample_provider: SampleProvider | None = None,
+                     admin_token: str | None = None) -> Blueprint:
+    """The admin mapping blueprint.
+
+    Args:
+        store_factory: returns the MappingStore of the org served (called per request).
+        describe_provider: fetches describe JSON for object names (validation's preflight).
+        sample_provider: gives sample bundles read under a draft mapping (dry run).
+        admin_token: the expected bearer token; default ``app.config["RADAR_ADMIN_TOKEN"]``.
+            With no token configured every request is refused (fail closed).
+    """
+    blp = Blueprint("admin_mapping", __name__, url_prefix="/admin/mapping",
+                    description="Field mapping versions of the org (admin token required)")
+
+    @blp.before_request
+    def require_token() -> None:
+        expected = admin_token or current_app.config.get("RADAR_ADMIN_TOKEN") or ""
+        header = request.headers.get("Authorization", "")
+        given = header[7:] if header.startswith("Bearer ") else ""
+        if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
+            abort(401, message="a valid admin token is required (Authorization: Bearer ...)",
+                  headers={"WWW-Authenticate": "Bearer"})
+
+    @blp.route("/versions")
+    class Versions(MethodView):
+        @blp.response(200, VersionSummarySchema(many=True))
+        def get(self) -> list[dict[str, Any]]:
+            """List every saved version, oldest first."""
+            return [v.summary() for v in store_factory().list_versions()]
+
+        @blp.arguments(SaveArgsSchema)
+        @blp.response(201, VersionSchema)
+        @blp.alt_response(400, schema=InvalidDocumentSchema, description="invalid document")
+        def post(self, args: dict[str, Any]) -> dict[str, Any]:
+            """Save a document as a new version (optionally activating it)."""
+            try:
+                saved = store_factory().save(args["document"], author=args["author"],
+                                             comment=args["comment"], activate=args["activate"])
+            except MappingInvalid as exc:
+                _invalid(exc)
+            return {**saved.summary(), "document": saved.document}
+
+    @blp.route("/versions/<int:version>")
+    class VersionItem(MethodView):
+        @blp.response(200, VersionSchema)
+        def get(self, version: int) -> dict[str, Any]:
+            """One version with its full document."""
+            found = _get(store_factory(), version)
+            return {**found.summary(), "document": found.document}
+
+    @blp.route("/versions/<int:version>/activate")
+    class Activate(MethodView):
+        @blp.response(200, VersionSummarySchema)
+        def post(self, version: int) -> dict[str, Any]:
+            """Make a saved version the active one."""
+            store = store_factory()
+            _get(store, version)
+            return store.activate(version).summary()
+
+    @blp.route("/versions/<int:version>/rollback")
+    class Rollback(MethodView):
+        @blp.arguments(RollbackArgsSchema)
+        @blp.response(201, VersionSummarySchema)
+        def post(self, args: dict[str, Any], version: int) -> dict[str, Any]:
+            """Copy an older version into a new, active version."""
+            store = store_factory()
+            _get(store, version)
+            return store.rollback(version, author=args["author"],
+                                  comment=args["comment"]).summary()
+
+    @blp.route("/diff")
+    class Diff(MethodView):
+        @blp.arguments(DiffArgsSchema, location="query")
+        @blp.response(200, DiffSchema)
+        def get(self, args: dict[str, Any]) -> dict[str, Any]:
+            """Per logical field: added, removed, changed between two versions."""
+            store = store_factory()
+            old = _get(store, args["from_version"])
+            new = _get(store, args["to_version"])
+            return diff_documents(old.document, new.document).to_dict()
+
+    @blp.route("/validate")
+    class Validate(MethodView):
+        @blp.arguments(DraftArgsSchema)
+        @blp.response(200, ValidationResultSchema)
+        @blp.alt_response(400, schema=InvalidDocumentSchema, description="invalid document")
+        def post(self, args: dict[str, Any]) -> dict[str, Any]:
+            """Validate a draft: preflight against the org and a dry run on sample accounts."""
+            try:
+                draft = load_mapping(args["document"])
+            except MappingInvalid as exc:
+                _invalid(exc)
+            return _dry_run(draft, describe_provider, sample_provider)
+
+    return blp
+
+
+def _get(store: MappingStore, version: int) -> Any:
+    try:
+        return store.get(version)
+    except VersionNotFound:
+        abort(404, message=f"mapping version {version} does not exist")
+
+
+def _dry_run(draft: FieldMapping, describe_provider: DescribeProvider | None,
+             sample_provider: SampleProvider | None) -> dict[str, Any]:
+    result: dict[str, Any] = {"preflight": None, "preflight_error": None, "samples": [],
+                              "translation_issues": []}
+    if describe_provider is not None:
+        names = sorted({s for s in draft.objects.values() if s})
+        try:
+            report = preflight(draft, describe_provider(names))
+            result["preflight"] = report.to_dict()
+        except Exception as exc:  # noqa: BLE001 - the org being unreachable is a finding
+            result["preflight_error"] = f"{type(exc).__name__}: {exc}"
+    if sample_provider is not None:
+        provided = sample_provider(draft, SAMPLE_SIZE)
+        org_data: OrgData | None = None
+        if isinstance(provided, tuple) and len(provided) == 2 and isinstance(provided[1], OrgData):
+            bundles, org_data = provided
+        else:
+            bundles = provided  # type: ignore[assignment]
+        index = build_org_index(org_data, draft) if org_data is not None else None
+        issues: list[TranslationIssue] = []
+        now = datetime.now(UTC)
+        result["samples"] = [_json_ready(to_snapshot(b, draft, index, now, issues))
+                             for b in list(bundles)[:SAMPLE_SIZE]]
+        result["translation_issues"] = [_json_ready(i) for i in issues]
+    preflight_ok = result["preflight"] is None or result["preflight"]["ok"]
+    result["ok"] = bool(preflight_ok and result["preflight_error"] is None)
+    return json.loads(json.dumps(result, default=str))
+
+
+def init_app(app: Flask, store_factory: StoreFactory,
+             describe_provider: DescribeProvider | None = None,
+             sample_provider: SampleProvider | None = None, *,
+             admin_token: str | None = None, api: Api | None = None) -> Api:
+    """Mount the admin mapping API on ``app`` (creating the flask-smorest Api if not given)."""
+    if api is None:
+        app.config.setdefault("API_TITLE", "Expansion Radar")
+        app.config.setdefault("API_VERSION", "1")
+        app.config.setdefault("OPENAPI_VERSION", "3.0.3")
+        api = Api(app)
+    api.register_blueprint(create_blueprint(store_factory, describe_provider, sample_provider,
+                                            admin_token))
+    return api
