@@ -7,10 +7,15 @@ contact roles, the AE's 15-minute alignment Task, and completes the follow-up.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
+from detection.documents.handoff import (
+    HandoffContacts,
+    Qualification,
+    handoff_document,
+    pick_handoff_contacts,
+)
 from detection.findings import AccountFindings
 from detection.snapshot import AccountSnapshot, Activity, Contact
 from plays import fields as F
@@ -19,51 +24,26 @@ from plays.config import PlaysConfig
 from plays.plan import PlannedWrite, WritePlan
 from plays.tasks import COMPLETED, clip, task
 
-QUALIFICATION = ("qual_pain", "qual_metrics", "qual_timeline", "qual_decision_maker",
-                 "qual_budget")
-
-
-def qualification_count(follow_up: Activity) -> int:
-    return sum(1 for name in QUALIFICATION if (getattr(follow_up, name) or "").strip())
-
 
 def ready_for_handoff(follow_up: Activity, config: PlaysConfig | None = None) -> bool:
+    """A follow-up Task CS has qualified enough (4 of 5 fields) and not yet handed off."""
     config = config or PlaysConfig()
-    return (follow_up.radar_action == "follow_up"
-            and qualification_count(follow_up) >= config.handoff_min_qualification)
-
-
-@dataclass(frozen=True)
-class HandoffContacts:
-    decision_maker: Contact | None
-    champion: Contact | None
-    day_to_day: Contact | None
+    return (follow_up.radar_action == "follow_up" and follow_up.status != COMPLETED
+            and Qualification.from_task(follow_up).filled() >= config.handoff_min_qualification)
 
 
 def pick_contacts(snapshot: AccountSnapshot, findings: AccountFindings,
                   follow_up: Activity) -> HandoffContacts:
-    """Decision maker, champion and day-to-day contact, from recorded and inferred roles."""
-    by_id = {c.id: c for c in snapshot.contacts if not c.left_company}
-    roles = {r.contact_id: r for r in findings.stakeholders.roles}
-
-    def first(*wanted: str) -> Contact | None:
-        for name in wanted:
-            for contact in by_id.values():
-                role = contact.meddicc_role or (roles[contact.id].role
-                                                if contact.id in roles else None)
-                if role == name:
-                    return contact
-        return None
-
+    """The stakeholder map's picks, with the decision maker CS named on the Task winning
+    when it matches a contact of the account."""
+    picked = pick_handoff_contacts(snapshot, findings.stakeholders)
     named = (follow_up.qual_decision_maker or "").strip().lower()
-    decision_maker = next((c for c in by_id.values() if named and c.full_name.lower() in named),
-                          None) or first("Decision Maker", "Economic Buyer")
-    champion = first("Champion")
-    recent = sorted(
-        (c for c in by_id.values() if c.last_activity_date),
-        key=lambda c: (c.last_activity_date, c.id), reverse=True)
-    day_to_day = by_id.get(follow_up.who_id or "") or (recent[0] if recent else None)
-    return HandoffContacts(decision_maker, champion, day_to_day)
+    if named:
+        match = next((c for c in snapshot.contacts
+                      if not c.left_company and c.full_name.lower() in named), None)
+        if match is not None:
+            return replace(picked, decision_maker=match)
+    return picked
 
 
 def plan_handoff(
@@ -71,19 +51,19 @@ def plan_handoff(
     findings: AccountFindings,
     follow_up: Activity,
     now: datetime,
-    render_document: Callable[..., str],
     config: PlaysConfig | None = None,
     *,
     estimated_deal_size: float,
+    cs_owner_name: str = "",
     competitors: tuple[str, ...] = (),
 ) -> WritePlan:
-    """The writes of one handoff (empty when the Task is not qualified enough).
+    """The writes of one handoff (empty when the Task is not qualified enough or was
+    already handed off).
 
     Args:
-        render_document: detection.documents.handoff_document (passed in to keep this pure
-            and testable); called with keyword arguments snapshot, findings, follow_up,
-            contacts, deal_size, handoff_date.
         estimated_deal_size: the Opportunity amount (top hypothesis / white-space estimate).
+        cs_owner_name: shown in the handoff document.
+        competitors: competitors seen at the account, for the Competition MEDDICC field.
     """
     config = config or PlaysConfig()
     plan = WritePlan(account_id=snapshot.id)
@@ -91,9 +71,10 @@ def plan_handoff(
         return plan
     today: date = now.date()
     contacts = pick_contacts(snapshot, findings, follow_up)
-    document = render_document(snapshot=snapshot, findings=findings, follow_up=follow_up,
-                               contacts=contacts, deal_size=estimated_deal_size,
-                               handoff_date=today)
+    document = handoff_document(
+        snapshot, findings, qualification=Qualification.from_task(follow_up), contacts=contacts,
+        deal_size=estimated_deal_size, handoff_date=today, cs_owner_name=cs_owner_name,
+        last_qbr=_last_qbr(snapshot, today))
     opp_key = keys.handoff_opportunity(follow_up.id)
     product = findings.hypotheses[0].title if findings.hypotheses else "Expansion"
     plan.add(PlannedWrite(
@@ -147,6 +128,13 @@ def plan_handoff(
                           record_id=follow_up.id, fields={F.TASK_STATUS: COMPLETED},
                           reason="handed off to the AE"))
     return plan
+
+
+def _last_qbr(snapshot: AccountSnapshot, today: date) -> date | None:
+    dates = [a.activity_date for a in snapshot.activities
+             if a.activity_date and a.activity_date <= today and a.subject
+             and "qbr" in a.subject.lower() and not a.radar_action]
+    return max(dates) if dates else None
 
 
 def _name(contact: Contact | None) -> str | None:

@@ -2,15 +2,11 @@ from datetime import timedelta
 
 import pytest
 
+from detection.documents.handoff import Qualification
 from plays import fields as F
-from plays.handoff import plan_handoff, qualification_count
+from plays.handoff import plan_handoff
 from plays.periodic import DigestLine, sla_escalations, stalled, weekly_digests
 from tests.plays.builders import NOW, findings, follow_up_task, hypothesis, snapshot
-
-
-def _render(**kwargs):
-    return f"HANDOFF {kwargs['snapshot'].name} ${kwargs['deal_size']:,.0f}"
-
 
 QUAL = dict(qual_pain="Manual reporting", qual_metrics="Save 10h/week", qual_timeline="Q1",
             qual_decision_maker="Ana Lee (VP Finance)", qual_budget="Approved")
@@ -20,8 +16,8 @@ QUAL = dict(qual_pain="Manual reporting", qual_metrics="Save 10h/week", qual_tim
 def test_given_n_qualification_fields_when_planned_then_handoff_only_from_four(filled, expected_writes):
     names = list(QUAL)[:filled]
     fu = follow_up_task(**{name: QUAL[name] for name in names})
-    assert qualification_count(fu) == filled
-    plan = plan_handoff(snapshot(), findings(hypotheses=[hypothesis()]), fu, NOW, _render,
+    assert Qualification.from_task(fu).filled() == filled
+    plan = plan_handoff(snapshot(), findings(hypotheses=[hypothesis()]), fu, NOW,
                         estimated_deal_size=24000)
     # opportunity + 1 contact role (Ana is decision maker and day-to-day) + alignment + completion
     assert len(plan.writes) == expected_writes
@@ -29,7 +25,7 @@ def test_given_n_qualification_fields_when_planned_then_handoff_only_from_four(f
 
 def test_given_qualified_follow_up_when_planned_then_s2_opportunity_keyed_on_the_task():
     fu = follow_up_task(**QUAL)
-    plan = plan_handoff(snapshot(), findings(hypotheses=[hypothesis()]), fu, NOW, _render,
+    plan = plan_handoff(snapshot(), findings(hypotheses=[hypothesis()]), fu, NOW,
                         estimated_deal_size=24000)
     [opp] = [w for w in plan.writes if w.object == "opportunity"]
     assert opp.op == "upsert" and opp.key == f"opp:{fu.id}"
@@ -37,13 +33,15 @@ def test_given_qualified_follow_up_when_planned_then_s2_opportunity_keyed_on_the
     assert opp.fields[F.OPP_LEAD_SOURCE] == "CS-driven Expansion"
     assert opp.fields[F.OPP_CLOSE_DATE] == NOW.date() + timedelta(days=45)
     assert opp.fields[F.OPP_AMOUNT] == 24000
-    assert opp.fields[F.OPP_DESCRIPTION] == "HANDOFF Acme Corp $24,000"
+    document = opp.fields[F.OPP_DESCRIPTION]
+    assert "EXPANSION OPPORTUNITY HANDOFF" in document and "Acme Corp" in document
+    assert "$24,000" in document and "Manual reporting" in document
     [ocr] = [w for w in plan.writes if w.object == "opportunity_contact_role"]
     assert ocr.parent_key == opp.key and ocr.fields[F.OCR_IS_PRIMARY] is True
     [complete] = [w for w in plan.writes if w.op == "update"]
     assert complete.record_id == fu.id and complete.fields == {F.TASK_STATUS: "Completed"}
     again = plan_handoff(snapshot(), findings(hypotheses=[hypothesis()]), fu,
-                         NOW + timedelta(hours=5), _render, estimated_deal_size=24000)
+                         NOW + timedelta(hours=5), estimated_deal_size=24000)
     assert [w.key for w in again.writes] == [w.key for w in plan.writes]
 
 
