@@ -11,7 +11,6 @@ from __future__ import annotations
 import atexit
 import functools
 import hashlib
-import importlib
 import logging
 import re
 import shutil
@@ -27,7 +26,6 @@ from emulator.standard_objects import finalize
 
 log = logging.getLogger(__name__)
 NS = "{http://soap.sforce.com/2006/04/metadata}"
-DEFAULT_METADATA_DIR = Path(__file__).with_name("default_metadata")
 _ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 _TYPE_MAP = {
@@ -49,30 +47,15 @@ class MetadataError(ValueError):
     """A metadata file is malformed or names an unknown type."""
 
 
-def default_metadata_dir(work_dir: Path | None = None) -> Path:
-    """The product's own metadata: field_specs' export when it exists, else the hand copy.
-
-    The export is written once per process (into a private temp dir), so starting many
-    emulators in one test run stays fast. ``work_dir`` is accepted for compatibility.
-    """
-    exported = _exported_metadata_dir()
-    return exported if exported is not None else DEFAULT_METADATA_DIR
-
-
 @functools.cache
-def _exported_metadata_dir() -> Path | None:
-    try:
-        sfdx = importlib.import_module("field_specs.sfdx")
-        export = sfdx.export_metadata
-    except (ImportError, AttributeError):
-        return None
+def default_metadata_dir() -> Path:
+    """The product's own metadata, exported from field_specs (the single source of it) into
+    a private temp dir once per process, so starting many emulators stays fast."""
+    from field_specs.sfdx import export_metadata  # noqa: PLC0415 - only when an org needs it
+
     target = Path(tempfile.mkdtemp(prefix="radar-field-specs-"))
     atexit.register(shutil.rmtree, target, True)
-    try:
-        return Path(export(target))
-    except Exception:  # a half-finished exporter must not stop the emulator
-        log.exception("field_specs.sfdx.export_metadata failed; using the hand-kept metadata")
-        return None
+    return Path(export_metadata(target))
 
 
 def load_metadata(schema: Schema, root: Path) -> list[str]:

@@ -30,7 +30,8 @@ def prepare_query(call: ApiCall, soql: str, include_deleted: bool) -> Any:
     from emulator.soql import SoqlError, prepare
 
     try:
-        return prepare(soql, call.org.schema, now=call.org.clock.now(), include_deleted=include_deleted)
+        return prepare(soql, call.org.schema, now=call.org.clock.now(),
+                       include_deleted=include_deleted, tz=call.org.store.time_zone)
     except SoqlError as error:
         raise ApiError(400, error.error_code, error.message) from None
 

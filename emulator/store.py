@@ -77,6 +77,9 @@ class Store:
             self._sequences = Sequences(conn)
         if self.get_row("Organization", ORG_ID) is None:
             self._bootstrap(time_zone)
+        row = self.get_row("Organization", ORG_ID) or {}
+        # SOQL date literals (TODAY, LAST_N_DAYS:n) are evaluated in the org's time zone.
+        self.time_zone: str = row.get("TimeZoneSidKey") or time_zone
 
     # -- connections and transactions -----------------------------------------------------
     @contextmanager
@@ -214,7 +217,8 @@ class Store:
         """All records of a SOQL query (for tests and seeding scripts)."""
         from emulator.soql import prepare
 
-        prepared = prepare(soql, self.schema, now=self.clock.now(), include_deleted=include_deleted)
+        prepared = prepare(soql, self.schema, now=self.clock.now(), include_deleted=include_deleted,
+                           tz=self.time_zone)
         with self.connection() as conn:
             total = prepared.total(conn)
             if prepared.is_count:
