@@ -27,10 +27,10 @@ SCHEDULES: tuple[Schedule, ...] = (
              "Back-sync what changed since the watermark, every 15 minutes"),
     Schedule("full-scan", "workers.jobs.full_scan", SCAN, "0 3 * * *",
              "Full scan of every account, daily at 03:00 UTC", timeout=6 * 3600),
-    Schedule("weekly-digest", "workers.jobs.weekly_digest", WRITEBACK, "5 * * * *",
+    Schedule("weekly-digest", "workers.periodic_jobs.weekly_digest", WRITEBACK, "5 * * * *",
              "Weekly digest per CS owner, Monday 08:00 in the org's time zone (checked hourly)"),
-    Schedule("sla-check", "workers.jobs.sla_check", WRITEBACK, "15 6 * * *",
+    Schedule("sla-check", "workers.periodic_jobs.sla_check", WRITEBACK, "15 6 * * *",
              "Strong signals without follow-up after 48 h; stalled handoffs and opportunities"),
-    Schedule("qbr-prep", "workers.jobs.qbr_prep", WRITEBACK, "30 6 * * *",
+    Schedule("qbr-prep", "workers.periodic_jobs.qbr_prep", WRITEBACK, "30 6 * * *",
              "QBR preparation at D-30 for Play 02 accounts"),
 )

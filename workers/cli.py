@@ -1,0 +1,148 @@
+"""`radar worker`, `radar cron`, `radar sync`, `radar jobs`, `radar status`."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import click
+from rq import Queue, Worker
+from rq.registry import FailedJobRegistry
+
+from service.settings import Settings
+from workers import insights, logfilter
+from workers.queues import ALL_QUEUES, DEFAULT_RETRY, SCAN, connect
+
+
+def _conn(settings: Settings):
+    return connect(settings.redis_url)
+
+
+@click.command()
+@click.option("--queues", "-q", multiple=True, help="Queues to serve (default: all).")
+@click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
+def worker(queues: tuple[str, ...], burst: bool) -> None:
+    """Run an RQ worker for the scan, write-back and event queues."""
+    settings = Settings.from_env()
+    logfilter.install()
+    conn = _conn(settings)
+    names = queues or ALL_QUEUES
+    Worker([Queue(n, connection=conn) for n in names], connection=conn).work(
+        burst=burst, with_scheduler=True)
+
+
+@click.command()
+def cron() -> None:
+    """Run the scheduler (rq cron) with the schedules of workers/schedules.py."""
+    from rq.cron import CronScheduler  # noqa: PLC0415
+
+    settings = Settings.from_env()
+    logfilter.install()
+    scheduler = CronScheduler(connection=_conn(settings))
+    scheduler.load_config_from_file("workers.cron_config")
+    scheduler.start()
+
+
+@click.command()
+@click.option("--full", "mode", flag_value="full", help="Scan every account.")
+@click.option("--incremental", "mode", flag_value="incremental", default=True,
+              help="Only what changed since the last run (default).")
+@click.option("--account", "accounts", multiple=True, help="Scan these account ids now.")
+@click.option("--inline", is_flag=True, help="Run the jobs in this process (burst worker).")
+@click.option("--wait", is_flag=True, help="Wait until the queues are drained.")
+def sync(mode: str, accounts: tuple[str, ...], inline: bool, wait: bool) -> None:
+    """Enqueue a sync (and optionally run or wait for it)."""
+    from workers import jobs  # noqa: PLC0415
+
+    settings = Settings.from_env()
+    logfilter.install()
+    conn = _conn(settings)
+    q = Queue(SCAN, connection=conn)
+    if accounts:
+        job = q.enqueue(jobs.scan_accounts, org_key=settings.org_key, account_ids=list(accounts),
+                        retry=DEFAULT_RETRY)
+    elif mode == "full":
+        job = q.enqueue(jobs.full_scan, org_key=settings.org_key, retry=DEFAULT_RETRY,
+                        job_timeout=6 * 3600)
+    else:
+        job = q.enqueue(jobs.incremental_sync, org_key=settings.org_key, retry=DEFAULT_RETRY)
+    click.echo(f"enqueued {job.func_name} as {job.id}")
+    if inline:
+        Worker([Queue(n, connection=conn) for n in ALL_QUEUES], connection=conn).work(burst=True)
+    elif wait:
+        _wait_drained(conn)
+    if inline or wait:
+        click.echo(json.dumps(insights.rebuild(conn, settings.org_key)["written"]))
+
+
+def _wait_drained(conn, timeout: float = 6 * 3600) -> None:
+    from rq.registry import StartedJobRegistry  # noqa: PLC0415
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        busy = sum(Queue(n, connection=conn).count + StartedJobRegistry(n, connection=conn).count
+                   for n in ALL_QUEUES)
+        if busy == 0:
+            return
+        time.sleep(0.5)
+    raise click.ClickException("timed out waiting for the queues to drain")
+
+
+@click.group()
+def jobs() -> None:
+    """Inspect and retry failed jobs."""
+
+
+@jobs.command("failed")
+def jobs_failed() -> None:
+    """List failed jobs."""
+    conn = _conn(Settings.from_env())
+    for name in ALL_QUEUES:
+        registry = FailedJobRegistry(name, connection=conn)
+        for job_id in registry.get_job_ids():
+            job = Queue(name, connection=conn).fetch_job(job_id)
+            tail = (job.latest_result().exc_string or "").strip().splitlines()[-1:] if job else []
+            click.echo(f"{name}\t{job_id}\t{job.func_name if job else '?'}\t{' '.join(tail)}")
+
+
+@jobs.command("retry")
+@click.argument("job_ids", nargs=-1)
+@click.option("--all", "retry_all", is_flag=True, help="Retry every failed job.")
+def jobs_retry(job_ids: tuple[str, ...], retry_all: bool) -> None:
+    """Requeue failed jobs (by id, or --all)."""
+    conn = _conn(Settings.from_env())
+    count = 0
+    for name in ALL_QUEUES:
+        registry = FailedJobRegistry(name, connection=conn)
+        for job_id in registry.get_job_ids():
+            if retry_all or job_id in job_ids:
+                registry.requeue(job_id)
+                count += 1
+    click.echo(f"requeued {count} job(s)")
+    if count == 0 and (job_ids or retry_all):
+        raise SystemExit(1)
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def status(as_json: bool) -> None:
+    """Recent runs, calls spent, queue depths and failures."""
+    from integration.state import RunStore  # noqa: PLC0415
+
+    settings = Settings.from_env()
+    conn = _conn(settings)
+    runs = RunStore(conn, settings.org_key).recent_runs(10)
+    queues = {n: {"queued": Queue(n, connection=conn).count,
+                  "failed": FailedJobRegistry(n, connection=conn).count} for n in ALL_QUEUES}
+    doc = {"runs": runs, "queues": queues, "written": insights.rebuild(conn, settings.org_key)["written"]}
+    if as_json:
+        click.echo(json.dumps(doc, indent=2, default=str))
+        return
+    click.echo("Recent runs:")
+    for run in runs:
+        calls = sum(v for k, v in run.get("calls", {}).items() if k != "auth")
+        click.echo(f"  {run.get('run_id')}  {run.get('mode'):<12} {run.get('status'):<13} "
+                   f"started {run.get('started_at', '-')}  API calls {calls}")
+    click.echo("Queues: " + ", ".join(f"{n} {q['queued']} queued / {q['failed']} failed"
+                                      for n, q in queues.items()))
+    click.echo("Written: " + ", ".join(f"{k} {v}" for k, v in doc["written"].items()))

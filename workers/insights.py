@@ -1,0 +1,109 @@
+"""What the scans found, summarised in Redis for the dashboard, `radar status` and the demo.
+
+Keys (``radar:{org_key}:...``):
+  accounts       hash: account id -> JSON summary of its latest findings
+  written        hash: "<sobject>:<status>" -> count of write outcomes
+  insights       JSON document rebuilt from the two above (see ``rebuild``)
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import redis
+
+from integration.contracts import WriteOutcome
+
+
+def summary_of(result: Any) -> dict[str, Any]:
+    """A compact, JSON-able summary of one account's findings."""
+    findings = result.findings
+    snapshot = result.snapshot
+    expansion = [s for s in findings.signals if s.category == "expansion"]
+    top = findings.hypotheses[0] if findings.hypotheses else None
+    return {
+        "name": snapshot.name,
+        "tier": snapshot.tier,
+        "owner": snapshot.owner_id,
+        "csm": snapshot.csm_id,
+        "health": findings.health.score,
+        "band": findings.health.band,
+        "play": findings.routing.play,
+        "readiness": findings.routing.readiness,
+        "strength": findings.strength,
+        "signals": sorted({s.type for s in findings.signals}),
+        "expansion": [{"type": s.type, "summary": s.evidence.summary} for s in expansion],
+        "potential": findings.white_space.potential if findings.white_space else 0.0,
+        "current_acv": findings.white_space.current_acv if findings.white_space else 0.0,
+        "action": top.title if top else findings.routing.reason,
+        "pipeline_value": top.estimated_value if top else 0.0,
+        "at_risk": findings.routing.play == "renewal_rescue"
+        or any(s.category == "risk" for s in findings.signals),
+        "scanned_at": findings.scanned_at.isoformat(),
+    }
+
+
+def record(conn: redis.Redis, org_key: str, results: Sequence[Any],
+           outcomes: Iterable[WriteOutcome] | None, run_id: str) -> None:
+    prefix = f"radar:{org_key}"
+    pipe = conn.pipeline()
+    if results:
+        pipe.hset(f"{prefix}:accounts",
+                  mapping={r.account_id: json.dumps(summary_of(r)) for r in results})
+    counts = Counter(f"{o.write.sobject}:{o.status}" for o in outcomes or ())
+    for key, n in counts.items():
+        pipe.hincrby(f"{prefix}:written", key, n)
+    pipe.delete(f"{prefix}:insights")  # rebuilt on the next read
+    pipe.execute()
+
+
+def rebuild(conn: redis.Redis, org_key: str) -> dict[str, Any]:
+    """Aggregate the summaries into the dashboard document (and cache it)."""
+    prefix = f"radar:{org_key}"
+    summaries = {k.decode(): json.loads(v) for k, v in conn.hgetall(f"{prefix}:accounts").items()}
+    written = {k.decode(): int(v) for k, v in conn.hgetall(f"{prefix}:written").items()}
+    signals: dict[str, Counter] = defaultdict(Counter)
+    digest = []
+    for account_id, summary in sorted(summaries.items()):
+        for item in summary["expansion"]:
+            signals[item["type"]][summary["strength"]] += 1
+        for kind in summary["signals"]:
+            if not any(e["type"] == kind for e in summary["expansion"]):
+                signals[kind]["-"] += 1
+        if summary["strength"] in ("Strong", "Moderate") and summary["play"] == "play04":
+            digest.append({"owner": summary["csm"] or summary["owner"], "account": summary["name"],
+                           "account_id": account_id, "strength": summary["strength"],
+                           "summary": "; ".join(e["summary"] for e in summary["expansion"])})
+    order = {"High": 0, "Medium": 1, "Low": 2, "None": 3}
+    portfolio = sorted(
+        ({"account_id": aid, "name": s["name"], "tier": s["tier"], "readiness": s["readiness"],
+          "action": s["action"], "pipeline_value": s["pipeline_value"], "at_risk": s["at_risk"]}
+         for aid, s in summaries.items()),
+        key=lambda e: (not e["at_risk"], order.get(e["readiness"], 4), -e["pipeline_value"],
+                       e["name"]))
+
+    def total(sobject: str, status: str) -> int:
+        return written.get(f"{sobject}:{status}", 0)
+
+    document = {
+        "accounts": len(summaries),
+        "portfolio": portfolio,
+        "signals": {k: dict(v) for k, v in sorted(signals.items())},
+        "strength": dict(Counter(s["strength"] for s in summaries.values())),
+        "digest": digest,
+        "written": {"tasks": total("Task", "created"),
+                    "opportunities": total("Opportunity", "created"),
+                    "account_updates": total("Account", "updated"),
+                    "contact_updates": total("Contact", "updated"),
+                    "failed": sum(n for k, n in written.items() if k.endswith(":failed"))},
+    }
+    conn.set(f"{prefix}:insights", json.dumps(document), ex=300)
+    return document
+
+
+def load(conn: redis.Redis, org_key: str) -> dict[str, Any]:
+    cached = conn.get(f"radar:{org_key}:insights")
+    return json.loads(cached) if cached else rebuild(conn, org_key)

@@ -1,0 +1,301 @@
+"""RQ job functions. Each takes ids (never live objects) and reloads what it needs.
+
+Full scan, in two phases so every account is judged against the whole portfolio:
+  1. ``full_scan`` reads the org once (integration's SyncRun, budget-aware, resumable),
+     caches each account's records in Redis and builds the comparable-customer benchmark
+     and the departed-champion index; then it enqueues write-back chunks.
+  2. ``writeback_chunk`` (at most one per org at a time, RQ rate limit) reloads 200
+     accounts from the cache, detects, plans and writes them in collections of 200.
+Incremental back-sync and event-driven scans are single-pass: they reuse the portfolio
+state of the last full scan.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from rq import get_current_job
+
+from detection.benchmark import BenchmarkBuilder
+from detection.snapshot import AccountSnapshot, Contact
+from detection.stakeholders import build_champion_index
+from integration.contracts import AccountBundle, OrgData, RecordWrite
+from integration.reader import OrgReader
+from integration.sync import SyncRun
+from integration.writer import RecordWriter
+from workers import insights
+from workers.pipeline import ScanContext, process_bundle
+from workers.queues import (
+    DEFAULT_RETRY,
+    SCAN,
+    WRITEBACK,
+    coalescing_job_id,
+    org_write_limit,
+    queue,
+)
+from workers.runtime import Runtime, runtime
+
+log = logging.getLogger(__name__)
+
+CHUNK = 200  # accounts per write-back job: keeps sObject Collections full
+
+
+def _thin(snapshot: AccountSnapshot) -> AccountSnapshot:
+    """Only what the champion index needs (identity of contacts), to bound memory."""
+    contacts = tuple(
+        Contact(id=c.id, first_name=c.first_name, last_name=c.last_name, title=None,
+                department=None, email=c.email, created_date=None, last_activity_date=None,
+                email_bounced_date=c.email_bounced_date, left_company=c.left_company,
+                linkedin_url=c.linkedin_url, meddicc_role=c.meddicc_role)
+        for c in snapshot.contacts)
+    return AccountSnapshot(id=snapshot.id, name=snapshot.name, contacts=contacts)
+
+
+# -- full scan ------------------------------------------------------------------------------
+
+
+def full_scan(org_key: str = "default", wait: bool = False) -> dict:
+    """Phase 1 of a full scan: read and cache, build the portfolio, enqueue write-back."""
+    rt = runtime(org_key)
+    gateway = rt.gateway()
+    gateway.ensure_authenticated()
+    mapping = rt.mappings.active_mapping()
+    spec, _ = rt.checked_spec(gateway, mapping)
+    scan_id = (rt.redis.get(f"radar:{org_key}:fullscan:current") or b"").decode() \
+        or uuid.uuid4().hex[:12]
+    rt.redis.set(f"radar:{org_key}:fullscan:current", scan_id)
+    state: dict = {}
+
+    def cache(bundle: AccountBundle, org_data: OrgData) -> Iterable[RecordWrite]:
+        if "sc" not in state:
+            sc = ScanContext(mapping=mapping, org_data=org_data, now=gateway.now())
+            state.update(sc=sc, builder=BenchmarkBuilder(sc.ctx, sc.now), thin=[], buffer=[])
+            rt.portfolio.save_org_data(org_data)
+        sc: ScanContext = state["sc"]
+        snapshot = process_snapshot(bundle, sc)
+        state["builder"].add(snapshot)
+        state["thin"].append(_thin(snapshot))
+        state["buffer"].append(bundle)
+        if len(state["buffer"]) >= CHUNK:
+            _flush_cache(rt, scan_id, state)
+        return ()
+
+    report = SyncRun(gateway, spec, rt.runs, cache).run("full", run_id=scan_id)
+    _flush_cache(rt, scan_id, state)
+    if report.status != "completed":
+        log.warning("full scan %s stopped in the read phase: %s", scan_id, report.message)
+        return {"scan_id": scan_id, "status": report.status, "message": report.message}
+    if "sc" in state:
+        sc = state["sc"]
+        rt.portfolio.save_portfolio(state["builder"].build(), build_champion_index(state["thin"]))
+        rt.redis.set(f"radar:{org_key}:fullscan:{scan_id}:now", sc.now.isoformat())
+    rt.redis.delete(f"radar:{org_key}:fullscan:current")
+    chunks = enqueue_writeback(rt, scan_id)
+    rt.runs.finish_run(scan_id, "reading-done", gateway.now(),
+                       extra={"chunks": chunks, "accounts": report.accounts})
+    return {"scan_id": scan_id, "status": "read", "accounts": report.accounts, "chunks": chunks,
+            "calls": report.calls}
+
+
+def process_snapshot(bundle: AccountBundle, sc: ScanContext) -> AccountSnapshot:
+    from workers.pipeline import snapshot_of  # noqa: PLC0415 - keeps the import graph flat
+
+    return snapshot_of(bundle, sc)
+
+
+def _flush_cache(rt: Runtime, scan_id: str, state: dict) -> None:
+    buffer = state.get("buffer") or []
+    if buffer:
+        rt.portfolio.cache_bundles(scan_id, buffer)
+        rt.redis.rpush(f"radar:{rt.org_key}:fullscan:{scan_id}:ids",
+                       *[b.account_id for b in buffer])
+        state["buffer"] = []
+
+
+def enqueue_writeback(rt: Runtime, scan_id: str) -> int:
+    """Enqueue the write-back chunks of a scan (deterministic job ids: enqueuing twice is
+    harmless) and return how many there are."""
+    ids = [i.decode() for i in rt.redis.lrange(f"radar:{rt.org_key}:fullscan:{scan_id}:ids", 0, -1)]
+    q = queue(WRITEBACK, rt.redis)
+    limit = org_write_limit(rt.org_key)
+    count = 0
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        job_id = f"radar-chunk-{rt.org_key}-{scan_id}-{start // CHUNK}"
+        q.enqueue(writeback_chunk, org_key=rt.org_key, scan_id=scan_id, account_ids=chunk,
+                  job_id=job_id, retry=DEFAULT_RETRY, rate_limit=limit, job_timeout=3600)
+        count += 1
+    return count
+
+
+def writeback_chunk(org_key: str, scan_id: str, account_ids: Sequence[str]) -> dict:
+    """Phase 2: detect, plan and write up to 200 accounts of a full scan."""
+    rt = runtime(org_key)
+    bundles = rt.portfolio.cached_bundles(scan_id, account_ids)
+    if not bundles:
+        return {"accounts": 0, "note": "already written"}
+    raw_now = rt.redis.get(f"radar:{org_key}:fullscan:{scan_id}:now")
+    gateway = rt.gateway()
+    now = datetime.fromisoformat(raw_now.decode()) if raw_now else gateway.now()
+    sc = _context(rt, gateway, now)
+    outcome = _detect_and_write(rt, gateway, sc, bundles, run_id=scan_id)
+    if outcome["status"] == "completed":
+        rt.portfolio.drop_cached(scan_id, [b.account_id for b in bundles])
+    return outcome
+
+
+def _context(rt: Runtime, gateway, now: datetime) -> ScanContext:
+    mapping = rt.mappings.active_mapping()
+    org_data = rt.portfolio.org_data()
+    if org_data is None:
+        spec, _ = rt.checked_spec(gateway, mapping)
+        org_data = OrgReader(gateway, spec).read_org_data()
+        rt.portfolio.save_org_data(org_data)
+    return ScanContext(mapping=mapping, org_data=org_data, now=now,
+                       benchmark=rt.portfolio.benchmark(), champions=rt.portfolio.champions())
+
+
+def _detect_and_write(rt: Runtime, gateway, sc: ScanContext, bundles: Sequence[AccountBundle],
+                      run_id: str) -> dict:
+    priors = rt.portfolio.priors([b.account_id for b in bundles])
+    writes: list[RecordWrite] = []
+    results = []
+    for bundle in bundles:
+        result = process_bundle(bundle, sc, priors.get(bundle.account_id))
+        writes.extend(result.writes)
+        results.append(result)
+    writer = RecordWriter(gateway)
+    outcomes = writer.apply(writes)
+    counts = Counter(o.status for o in outcomes)
+    failures = [o for o in outcomes if o.status == "failed"]
+    for failure in failures:
+        log.warning("write failed: %s %s %s: %s", failure.write.sobject, failure.write.op,
+                    failure.record_id or failure.write.dedupe_key or failure.write.record_id,
+                    "; ".join(f"{e.status_code} {e.message} {e.fields}" for e in failure.errors))
+    status = "completed"
+    if writer.exhausted is not None:
+        status = "checkpointed"
+        log.warning("%s", writer.exhausted)
+        rt.redis.sadd(f"radar:{rt.org_key}:pending_chunks", run_id)
+    else:
+        rt.portfolio.save_priors((r.account_id, r.prior) for r in results)
+    insights.record(rt.redis, rt.org_key, results, outcomes, run_id)
+    key = rt.runs.run_key(run_id)
+    pipe = rt.redis.pipeline()
+    for name, n in counts.items():
+        pipe.hincrby(key, f"writes:{name}", n)
+    for kind, n in gateway.ledger.as_dict().items():
+        pipe.hincrby(key, f"calls:{kind}", n)
+    pipe.hincrby(key, "accounts_written", len(bundles))
+    pipe.execute()
+    return {"status": status, "accounts": len(bundles), "writes": dict(counts),
+            "failed": len(failures), "calls": gateway.ledger.as_dict()}
+
+
+# -- incremental and targeted scans ---------------------------------------------------------
+
+
+def incremental_sync(org_key: str = "default") -> dict:
+    """Back-sync: read only what changed since the watermark and write its consequences.
+
+    Without portfolio state (no full scan yet) it runs a full scan instead.
+    """
+    rt = runtime(org_key)
+    _resume_pending(rt)
+    if rt.portfolio.benchmark() is None:
+        return full_scan(org_key)
+    gateway = rt.gateway()
+    gateway.ensure_authenticated()
+    mapping = rt.mappings.active_mapping()
+    spec, _ = rt.checked_spec(gateway, mapping)
+    state: dict = {}
+
+    def planner(bundle: AccountBundle, org_data: OrgData) -> Iterable[RecordWrite]:
+        if "sc" not in state:
+            state["sc"] = ScanContext(mapping=mapping, org_data=org_data, now=gateway.now(),
+                                      benchmark=rt.portfolio.benchmark(),
+                                      champions=rt.portfolio.champions())
+        sc = state["sc"]
+        prior = rt.portfolio.priors([bundle.account_id]).get(bundle.account_id)
+        result = process_bundle(bundle, sc, prior)
+        rt.portfolio.save_priors([(result.account_id, result.prior)])
+        state.setdefault("results", []).append(result)
+        return result.writes
+
+    report = SyncRun(gateway, spec, rt.runs, planner).run("incremental")
+    insights.record(rt.redis, org_key, state.get("results", []), None, report.run_id)
+    return {"run_id": report.run_id, "status": report.status, "accounts": report.accounts,
+            "writes": dict(report.outcomes), "calls": report.calls}
+
+
+def scan_accounts(org_key: str, account_ids: Sequence[str]) -> dict:
+    """Read, detect and write a few accounts now (events, `radar sync --account`)."""
+    rt = runtime(org_key)
+    gateway = rt.gateway()
+    gateway.ensure_authenticated()
+    mapping = rt.mappings.active_mapping()
+    spec, _ = rt.checked_spec(gateway, mapping)
+    sc = _context(rt, gateway, gateway.now())
+    run_id = uuid.uuid4().hex[:12]
+    rt.runs.start_run(run_id, "accounts", gateway.now())
+    bundles = list(OrgReader(gateway, spec).bundles_for(account_ids))
+    outcome = _detect_and_write(rt, gateway, sc, bundles, run_id)
+    rt.runs.finish_run(run_id, outcome["status"], gateway.now(),
+                       extra={"accounts": len(bundles)})
+    return outcome
+
+
+def _resume_pending(rt: Runtime) -> None:
+    for scan_id in rt.redis.smembers(f"radar:{rt.org_key}:pending_chunks"):
+        rt.redis.srem(f"radar:{rt.org_key}:pending_chunks", scan_id)
+        enqueue_writeback(rt, scan_id.decode())
+
+
+# -- events ---------------------------------------------------------------------------------
+
+
+ACCOUNT_FIELD = {"Account": "Id", "Product_Usage__c": "Account__c"}
+
+
+def handle_record_event(org_key: str, sobject: str, record_id: str, change_type: str = "UPDATE",
+                        changed_fields: Sequence[str] | None = None, source: str = "",
+                        event_id: str | None = None, received_at: str | None = None,
+                        account_id: str | None = None) -> dict:
+    """An inbound event about one record: find its account, then scan that account
+    (one coalesced job per account, whatever the number of events)."""
+    rt = runtime(org_key)
+    if account_id is None:
+        account_id = _account_of(rt, sobject, record_id)
+    if account_id is None:
+        return {"ignored": f"no account for {sobject} {record_id}"}
+    job_id = coalescing_job_id(org_key, "account", account_id)
+    q = queue(SCAN, rt.redis)
+    job = q.fetch_job(job_id)
+    if job is None or job.get_status(refresh=True) in ("finished", "failed", "canceled"):
+        if job is not None:
+            job.delete()
+        q.enqueue(scan_accounts, org_key=org_key, account_ids=[account_id], job_id=job_id,
+                  retry=DEFAULT_RETRY, unique=True)
+    parent = get_current_job()
+    return {"account_id": account_id, "scan_job": job_id,
+            "event_job": parent.id if parent else None}
+
+
+def _account_of(rt: Runtime, sobject: str, record_id: str) -> str | None:
+    from simple_salesforce import format_soql  # noqa: PLC0415
+
+    from integration.gateway import check_api_name  # noqa: PLC0415
+
+    field = ACCOUNT_FIELD.get(sobject, "AccountId")
+    if field == "Id":
+        return record_id
+    gateway = rt.gateway()
+    soql = format_soql("SELECT {:literal} FROM {:literal} WHERE Id = {}",
+                       check_api_name(field), check_api_name(sobject), record_id)
+    page = gateway.query_page(soql, kind="query_page")
+    records = page.get("records") or []
+    return records[0].get(field) if records else None

@@ -1,0 +1,135 @@
+"""Scheduled jobs: the Monday digest, the daily SLA check and the daily QBR preparation."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from simple_salesforce import format_soql
+
+from crm_mapping.snapshots import to_snapshot
+from crm_mapping.writes import to_record_writes
+from detection.snapshot import Activity, Opportunity
+from integration.contracts import AccountBundle, ReadSpec, RecordWrite
+from integration.gateway import check_api_name
+from integration.writer import RecordWriter
+from plays.periodic import DigestLine, sla_escalations, stalled, weekly_digests
+from plays.plan import WritePlan
+from workers.jobs import scan_accounts
+from workers.runtime import Runtime, runtime
+
+log = logging.getLogger(__name__)
+DIGEST_WEEKDAY, DIGEST_HOUR = 0, 8  # Monday 08:00 in the org's time zone
+
+
+def _apply(rt: Runtime, gateway, writes: Sequence[RecordWrite]) -> dict:
+    outcomes = RecordWriter(gateway).apply(list(writes))
+    counts: dict[str, int] = {}
+    for outcome in outcomes:
+        counts[outcome.status] = counts.get(outcome.status, 0) + 1
+    return counts
+
+
+def _org_time_zone(rt: Runtime, gateway) -> str:
+    org = gateway.query_page("SELECT TimeZoneSidKey FROM Organization LIMIT 1")
+    records = org.get("records") or [{}]
+    return records[0].get("TimeZoneSidKey") or "UTC"
+
+
+def weekly_digest(org_key: str = "default", force: bool = False) -> dict:
+    """One digest Task per CS owner, on Monday 08:00 org time (the job runs hourly)."""
+    rt = runtime(org_key)
+    gateway = rt.gateway()
+    gateway.ensure_authenticated()
+    now = gateway.now()
+    local = now.astimezone(ZoneInfo(_org_time_zone(rt, gateway)))
+    if not force and (local.weekday() != DIGEST_WEEKDAY or local.hour != DIGEST_HOUR):
+        return {"skipped": f"not Monday 08:00 in the org's time zone ({local.isoformat()})"}
+    summaries = {k.decode(): json.loads(v)
+                 for k, v in rt.redis.hgetall(f"radar:{org_key}:accounts").items()}
+    lines = [
+        DigestLine(owner_id=s["csm"] or s["owner"], account_id=aid, account_name=s["name"],
+                   strength=s["strength"],
+                   summary="; ".join(e["summary"] for e in s["expansion"]))
+        for aid, s in sorted(summaries.items())
+        if s["play"] == "play04" and s["strength"] in ("Strong", "Moderate")
+        and (s["csm"] or s["owner"])
+    ]
+    plan = WritePlan(account_id="*", writes=weekly_digests(lines, local.date()))
+    writes = to_record_writes(plan, rt.mappings.active_mapping())
+    return {"owners": len(plan.writes), "writes": _apply(rt, gateway, writes)}
+
+
+def _activities(rt: Runtime, gateway, spec: ReadSpec, now: datetime) -> list[Activity]:
+    """Open follow-up Tasks of the whole org, as domain Activities."""
+    mapping = rt.mappings.active_mapping()
+    task = spec.get("task")
+    assert task is not None
+    action = mapping.api("task.radar_action")
+    status = mapping.api("task.status")
+    soql = format_soql(
+        "SELECT {:literal} FROM {:literal} WHERE {:literal} = {} AND {:literal} != {}",
+        ", ".join(check_api_name(f) for f in task.fields), check_api_name(task.sobject),
+        check_api_name(action), "follow_up", check_api_name(status), "Completed")
+    found: list[Activity] = []
+    by_account: dict[str, list[dict]] = {}
+    for record in gateway.iter_records(soql):
+        by_account.setdefault(record.get("AccountId") or record.get("WhatId") or "", []).append(
+            record)
+    for account_id, records in by_account.items():
+        bundle = AccountBundle(account={"Id": account_id, "Name": ""}, children={"task": records})
+        found.extend(to_snapshot(bundle, mapping, None, now).activities)
+    return found
+
+
+def _expansion_opportunities(rt: Runtime, gateway) -> list[Opportunity]:
+    mapping = rt.mappings.active_mapping()
+    key = mapping.api("opportunity.expansion_key")
+    soql = format_soql("SELECT Id, Name, AccountId, OwnerId, StageName, CreatedDate, {:literal} "
+                       "FROM Opportunity WHERE IsClosed = false AND {:literal} != null",
+                       check_api_name(key), check_api_name(key))
+    result = []
+    for record in gateway.iter_records(soql):
+        created = datetime.fromisoformat(record["CreatedDate"].replace("+0000", "+00:00"))
+        result.append(Opportunity(id=record["Id"], name=record["Name"], stage=record["StageName"],
+                                  is_closed=False, is_won=False, amount=None, close_date=None,
+                                  created_date=created, owner_id=record.get("OwnerId"),
+                                  account_id=record.get("AccountId"),
+                                  expansion_key=record.get(key)))
+    return result
+
+
+def sla_check(org_key: str = "default") -> dict:
+    """Strong follow-ups open > 48 h, signal -> handoff > 14 days, handoff -> close > 45 days."""
+    rt = runtime(org_key)
+    gateway = rt.gateway()
+    gateway.ensure_authenticated()
+    now = gateway.now()
+    mapping = rt.mappings.active_mapping()
+    spec, _ = rt.checked_spec(gateway, mapping)
+    follow_ups = _activities(rt, gateway, spec, now)
+    opportunities = _expansion_opportunities(rt, gateway)
+    names = {k.decode(): json.loads(v)["name"]
+             for k, v in rt.redis.hgetall(f"radar:{org_key}:accounts").items()}
+    plan = WritePlan(account_id="*", writes=sla_escalations(follow_ups, names, now)
+                     + stalled(follow_ups, opportunities, names, now))
+    writes = to_record_writes(plan, mapping)
+    return {"tasks": len(plan.writes), "writes": _apply(rt, gateway, writes)}
+
+
+def qbr_prep(org_key: str = "default") -> dict:
+    """Rescan the accounts whose QBR is within 30 days, so Play 02 prepares them at D-30."""
+    rt = runtime(org_key)
+    gateway = rt.gateway()
+    gateway.ensure_authenticated()
+    mapping = rt.mappings.active_mapping()
+    qbr = mapping.api("account.next_qbr_date")
+    soql = format_soql("SELECT Id FROM Account WHERE {:literal} = NEXT_N_DAYS:30 OR "
+                       "{:literal} = TODAY", check_api_name(qbr), check_api_name(qbr))
+    ids = [r["Id"] for r in gateway.iter_records(soql)]
+    if not ids:
+        return {"accounts": 0}
+    return scan_accounts(org_key, ids)

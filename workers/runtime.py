@@ -1,0 +1,114 @@
+"""What a job needs to run, built once per worker process from the environment."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import redis
+
+from crm_mapping.document import FieldMapping
+from crm_mapping.preflight import PreflightReport, preflight
+from crm_mapping.reading import read_spec
+from crm_mapping.store import MappingStore
+from integration.contracts import ReadSpec
+from integration.gateway import SalesforceGateway
+from integration.state import RunStore
+from service.settings import Settings
+from workers.portfolio import PortfolioStore
+from workers.queues import connect
+
+log = logging.getLogger(__name__)
+
+_RUNTIMES: dict[str, Runtime] = {}
+DESCRIBE_TTL = 6 * 3600
+
+
+class PreflightFailed(RuntimeError):
+    """The org does not match the active mapping; the scan refuses to start."""
+
+    def __init__(self, report: PreflightReport) -> None:
+        self.report = report
+        super().__init__("preflight failed: " + "; ".join(str(p) for p in report.errors))
+
+
+@dataclass
+class Runtime:
+    """Settings, Redis and the stores of one org."""
+
+    settings: Settings
+    redis: redis.Redis
+    org_key: str
+    _describes: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def mappings(self) -> MappingStore:
+        return MappingStore(self.redis, self.org_key)
+
+    @property
+    def runs(self) -> RunStore:
+        return RunStore(self.redis, self.org_key)
+
+    @property
+    def portfolio(self) -> PortfolioStore:
+        return PortfolioStore(self.redis, self.org_key)
+
+    def gateway(self) -> SalesforceGateway:
+        """A fresh gateway (its own call ledger) for one job."""
+        return SalesforceGateway.from_settings(self.settings)
+
+    def checked_spec(self, gateway: SalesforceGateway,
+                     mapping: FieldMapping) -> tuple[ReadSpec, PreflightReport]:
+        """The read spec of the active mapping, after preflight against the org's describe.
+
+        Describe results are cached in Redis for a few hours (they change only when an
+        admin deploys metadata), so a scan spends describe calls at most a few times a day.
+
+        Raises:
+            PreflightFailed: the mapping names fields the org lacks (or similar errors).
+        """
+        sobjects = sorted({name for name in mapping.objects.values() if name})
+        describes = self.describes(gateway, sobjects)
+        report = preflight(mapping, describes)
+        for warning in report.warnings:
+            log.warning("preflight: %s", warning)
+        if not report.ok:
+            raise PreflightFailed(report)
+        return read_spec(mapping, describes), report
+
+    def describes(self, gateway: SalesforceGateway,
+                  sobjects: Sequence[str]) -> Mapping[str, Any]:
+        result: dict[str, Any] = {}
+        for sobject in sobjects:
+            key = f"radar:{self.org_key}:describe:{sobject}"
+            cached = self.redis.get(key)
+            if cached is not None:
+                result[sobject] = json.loads(cached)
+                continue
+            try:
+                described = gateway.describe(sobject)
+            except Exception as exc:  # noqa: BLE001 - a missing object is preflight's finding
+                log.info("describe %s failed: %s", sobject, exc)
+                described = None
+            result[sobject] = described
+            self.redis.set(key, json.dumps(described), ex=DESCRIBE_TTL)
+        return result
+
+
+def runtime(org_key: str | None = None, settings: Settings | None = None) -> Runtime:
+    """The process-wide runtime of ``org_key`` (settings from the environment)."""
+    settings = settings or Settings.from_env()
+    key = org_key or settings.org_key
+    cached = _RUNTIMES.get(key)
+    if cached is None:
+        cached = Runtime(settings=settings, redis=connect(settings.redis_url), org_key=key)
+        _RUNTIMES[key] = cached
+    return cached
+
+
+def reset_runtimes() -> None:
+    """Forget cached runtimes (tests that change the environment)."""
+    _RUNTIMES.clear()
