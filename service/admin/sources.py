@@ -1,0 +1,399 @@
+"""Where the admin pages get their numbers: three small Protocols and their Redis versions.
+
+Pages only talk to ``MappingSource``, ``StatusSource`` and ``InsightsSource``, so a test
+can hand them plain objects and the service hands them Redis-backed ones.
+
+Redis keys read here (the workers write them; ``{org}`` is ``Settings.org_key``):
+
+``radar:{org}:runs``
+    list of run ids, newest first (LPUSH), trimmed by the writer.
+``radar:{org}:run:{run_id}``
+    hash: ``mode`` (e.g. full / incremental / event), ``status`` (running / succeeded /
+    failed), ``started_at`` / ``finished_at`` (ISO 8601), ``accounts`` (int, accounts
+    scanned), ``calls_json`` (JSON object: call kind -> API calls spent), ``allowance``
+    (int, the API calls the run was allowed under RADAR_API_BUDGET_PERCENT), ``error``.
+``radar:{org}:insights``
+    JSON string written after each scan (``encode_insights`` builds it)::
+
+        {"portfolio": [{"account_id", "name", "tier", "readiness", "action",
+                        "pipeline_value", "at_risk"}],   # at_risk: bool or list of reasons
+         "funnel": dataclasses.asdict(FunnelMetrics),    # dates as ISO strings
+         "digest": [{"owner", "account", "strength", "summary"}],
+         "signals": {signal type: {strength: count}},
+         "written": {"tasks": n, "opportunities": n, "account_updates": n},
+         "generated_at": ISO 8601 (optional)}
+
+RQ's own keys (queues, the failed-job registries) are read through rq's API.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Protocol
+
+import redis
+from rq import Queue
+from rq.exceptions import InvalidJobOperation, NoSuchJobError
+from rq.job import Job
+
+from detection.funnel import FunnelMetrics, FunnelSlice
+from service.admin.mapping_source import MappingSource, StoreMappingSource
+
+__all__ = [
+    "DigestLine", "FailedJob", "Insights", "InsightsSource", "MappingSource", "PortfolioRow",
+    "QueueDepth", "RedisInsightsSource", "RedisStatusSource", "RunRecord", "StatusSource",
+    "StoreMappingSource", "WrittenCounts", "encode_insights", "insights_key", "run_key",
+    "runs_key",
+]
+
+log = logging.getLogger(__name__)
+ERROR_TAIL_CHARS = 400  # the exception line and the frames just above it
+
+
+def runs_key(org_key: str) -> str:
+    return f"radar:{org_key}:runs"
+
+
+def run_key(org_key: str, run_id: str) -> str:
+    return f"radar:{org_key}:run:{run_id}"
+
+
+def insights_key(org_key: str) -> str:
+    return f"radar:{org_key}:insights"
+
+
+# --- sync status --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """One scan or sync run as the worker recorded it."""
+
+    run_id: str
+    mode: str = ""
+    status: str = ""
+    started_at: str = ""
+    finished_at: str = ""
+    accounts: int | None = None
+    calls: Mapping[str, int] = field(default_factory=dict)
+    allowance: int | None = None
+    error: str = ""
+
+    @property
+    def calls_total(self) -> int:
+        return sum(self.calls.values())
+
+    @property
+    def budget_used(self) -> float | None:
+        """Share of the run's allowance spent (None without an allowance)."""
+        return self.calls_total / self.allowance if self.allowance else None
+
+
+@dataclass(frozen=True)
+class QueueDepth:
+    name: str
+    queued: int
+    started: int
+    scheduled: int
+    failed: int
+
+
+@dataclass(frozen=True)
+class FailedJob:
+    job_id: str
+    queue: str
+    function: str
+    error_tail: str
+    ended_at: str = ""
+
+
+class StatusSource(Protocol):
+    """Runs, queues and failed jobs of the org served."""
+
+    def recent_runs(self, limit: int = 20) -> Sequence[RunRecord]: ...
+
+    def queue_depths(self) -> Sequence[QueueDepth]: ...
+
+    def failed_jobs(self, limit: int = 50) -> Sequence[FailedJob]: ...
+
+    def retry(self, job_id: str) -> bool:
+        """Requeue a failed job; False when it is not (or no longer) a failed job."""
+        ...
+
+
+def _text(value: bytes | str | None) -> str:
+    if value is None:
+        return ""
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+def _int(value: bytes | str | None) -> int | None:
+    try:
+        return int(float(_text(value))) if _text(value) else None
+    except ValueError:
+        return None
+
+
+def _calls(raw: bytes | str | None) -> dict[str, int]:
+    try:
+        data = json.loads(_text(raw) or "{}")
+    except ValueError:
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {str(k): int(v) for k, v in data.items() if isinstance(v, int | float)}
+
+
+def _tail(text: str, limit: int = ERROR_TAIL_CHARS) -> str:
+    text = text.strip()
+    return text if len(text) <= limit else "..." + text[-limit:]
+
+
+class RedisStatusSource:
+    """Run records from ``radar:{org}:run*`` and queue state from RQ."""
+
+    def __init__(self, conn: redis.Redis, org_key: str = "default",
+                 queue_names: Iterable[str] | None = None) -> None:
+        if queue_names is None:
+            from workers.queues import ALL_QUEUES
+
+            queue_names = ALL_QUEUES
+        self.conn = conn
+        self.org_key = org_key
+        self.queue_names = tuple(queue_names)
+
+    def _queues(self) -> list[Queue]:
+        return [Queue(name, connection=self.conn) for name in self.queue_names]
+
+    def recent_runs(self, limit: int = 20) -> list[RunRecord]:
+        """The newest ``limit`` runs (ids whose hash expired are skipped)."""
+        ids = [_text(i) for i in self.conn.lrange(runs_key(self.org_key), 0, limit - 1)]
+        with self.conn.pipeline(transaction=False) as pipe:
+            for run_id in ids:
+                pipe.hgetall(run_key(self.org_key, run_id))
+            hashes = pipe.execute()
+        runs = []
+        for run_id, raw in zip(ids, hashes, strict=True):
+            if not raw:
+                continue
+            h = {_text(k): v for k, v in raw.items()}
+            runs.append(RunRecord(
+                run_id=run_id, mode=_text(h.get("mode")), status=_text(h.get("status")),
+                started_at=_text(h.get("started_at")), finished_at=_text(h.get("finished_at")),
+                accounts=_int(h.get("accounts")), calls=_calls(h.get("calls_json")),
+                allowance=_int(h.get("allowance")), error=_text(h.get("error"))))
+        return runs
+
+    def queue_depths(self) -> list[QueueDepth]:
+        return [QueueDepth(name=q.name, queued=q.count, started=q.started_job_registry.count,
+                           scheduled=q.scheduled_job_registry.count,
+                           failed=q.failed_job_registry.count)
+                for q in self._queues()]
+
+    def failed_jobs(self, limit: int = 50) -> list[FailedJob]:
+        """Failed jobs of every queue, newest failure first."""
+        found: list[FailedJob] = []
+        for q in self._queues():
+            ids = q.failed_job_registry.get_job_ids(0, limit - 1, desc=True)
+            for job in Job.fetch_many(ids, connection=self.conn):
+                if job is None:
+                    continue
+                result = job.latest_result()
+                error = _text(result.exc_string) if result is not None else ""
+                found.append(FailedJob(
+                    job_id=job.id, queue=q.name, function=job.func_name or "?",
+                    error_tail=_tail(error or "(no traceback recorded)"),
+                    ended_at=job.ended_at.isoformat(timespec="seconds") if job.ended_at else ""))
+        found.sort(key=lambda j: j.ended_at, reverse=True)
+        return found[:limit]
+
+    def retry(self, job_id: str) -> bool:
+        """Requeue ``job_id`` if it is in one of our queues' failed registries (only those:
+        an id from a form is never trusted to name an arbitrary job)."""
+        for q in self._queues():
+            registry = q.failed_job_registry
+            if self.conn.zscore(registry.key, job_id) is None:
+                continue
+            try:
+                registry.requeue(job_id)
+            except (InvalidJobOperation, NoSuchJobError):
+                return False
+            log.info("admin requeued failed job %s on queue %s", job_id, q.name)
+            return True
+        return False
+
+
+# --- insights -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PortfolioRow:
+    account_id: str
+    name: str
+    tier: str | None
+    readiness: str
+    action: str
+    pipeline_value: float
+    at_risk: bool = False
+    risk_reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DigestLine:
+    owner: str
+    account: str
+    strength: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class WrittenCounts:
+    tasks: int = 0
+    opportunities: int = 0
+    account_updates: int = 0
+
+
+@dataclass(frozen=True)
+class Insights:
+    """What the last scan found, as the dashboard and digest show it."""
+
+    portfolio: tuple[PortfolioRow, ...] = ()
+    funnel: FunnelMetrics | None = None
+    digest: tuple[DigestLine, ...] = ()
+    signals: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    written: WrittenCounts = field(default_factory=WrittenCounts)
+    generated_at: str = ""
+
+    @property
+    def at_risk(self) -> tuple[PortfolioRow, ...]:
+        return tuple(r for r in self.portfolio if r.at_risk)
+
+    @property
+    def ranked(self) -> tuple[PortfolioRow, ...]:
+        return tuple(r for r in self.portfolio if not r.at_risk)
+
+    def digest_by_owner(self) -> dict[str, list[DigestLine]]:
+        grouped: dict[str, list[DigestLine]] = {}
+        for line in self.digest:
+            grouped.setdefault(line.owner, []).append(line)
+        return dict(sorted(grouped.items()))
+
+
+class InsightsSource(Protocol):
+    """Portfolio ranking, funnel metrics, digest, signal counts and writes of the last scan."""
+
+    def insights(self) -> Insights:
+        """The latest insights; an empty ``Insights`` before the first scan."""
+        ...
+
+
+def _slice(data: Mapping[str, Any]) -> FunnelSlice:
+    names = {f.name for f in dataclasses.fields(FunnelSlice)}
+    values = {k: v for k, v in data.items() if k in names}
+    values["signals_by_month"] = tuple(
+        (str(m), int(n)) for m, n in data.get("signals_by_month") or ())
+    return FunnelSlice(**values)
+
+
+def decode_funnel(data: Mapping[str, Any]) -> FunnelMetrics:
+    """``dataclasses.asdict(FunnelMetrics)`` after a JSON round trip -> FunnelMetrics.
+
+    Unknown keys are ignored so a newer worker does not break an older web process.
+    """
+    return FunnelMetrics(
+        period_start=date.fromisoformat(str(data["period_start"])[:10]),
+        period_end=date.fromisoformat(str(data["period_end"])[:10]),
+        overall=_slice(data.get("overall") or {}),
+        by_tier={str(k): _slice(v) for k, v in (data.get("by_tier") or {}).items()},
+        by_owner={str(k): _slice(v) for k, v in (data.get("by_owner") or {}).items()},
+        goals=dict(data.get("goals") or {}),
+        not_detectable=tuple(data.get("not_detectable") or ()),
+    )
+
+
+def _portfolio_row(item: Mapping[str, Any]) -> PortfolioRow:
+    risk = item.get("at_risk")
+    reasons = (risk,) if isinstance(risk, str) else tuple(str(r) for r in risk) \
+        if isinstance(risk, list | tuple) else ()
+    return PortfolioRow(
+        account_id=str(item.get("account_id", "")), name=str(item.get("name", "")),
+        tier=item.get("tier"), readiness=str(item.get("readiness", "")),
+        action=str(item.get("action", "")), pipeline_value=float(item.get("pipeline_value") or 0),
+        at_risk=bool(risk), risk_reasons=reasons)
+
+
+def decode_insights(text: str | bytes) -> Insights:
+    """Parse the ``radar:{org}:insights`` JSON (see the module docstring)."""
+    data = json.loads(text)
+    written = data.get("written") or {}
+    return Insights(
+        portfolio=tuple(_portfolio_row(i) for i in data.get("portfolio") or ()),
+        funnel=decode_funnel(data["funnel"]) if data.get("funnel") else None,
+        digest=tuple(DigestLine(owner=str(d.get("owner") or "unassigned"),
+                                account=str(d.get("account", "")),
+                                strength=str(d.get("strength", "")),
+                                summary=str(d.get("summary", "")))
+                     for d in data.get("digest") or ()),
+        signals={str(t): {str(s): int(n) for s, n in by.items()}
+                 for t, by in (data.get("signals") or {}).items()},
+        written=WrittenCounts(tasks=int(written.get("tasks", 0)),
+                              opportunities=int(written.get("opportunities", 0)),
+                              account_updates=int(written.get("account_updates", 0))),
+        generated_at=str(data.get("generated_at") or ""),
+    )
+
+
+def encode_insights(*, portfolio: Iterable[Mapping[str, Any]], funnel: FunnelMetrics | None,
+                    digest: Iterable[Mapping[str, Any]],
+                    signals: Mapping[str, Mapping[str, int]], written: Mapping[str, int],
+                    generated_at: str = "") -> str:
+    """The JSON the workers store at ``radar:{org}:insights`` (the reader's exact format).
+
+    ``portfolio`` rows come from ``portfolio_rows(rank_portfolio(...))``.
+    """
+    return json.dumps({
+        "portfolio": list(portfolio),
+        "funnel": dataclasses.asdict(funnel) if funnel is not None else None,
+        "digest": list(digest),
+        "signals": {t: dict(by) for t, by in signals.items()},
+        "written": dict(written),
+        "generated_at": generated_at,
+    }, default=str)
+
+
+def portfolio_rows(ranking: Any) -> list[dict[str, Any]]:
+    """A ``detection.portfolio.PortfolioRanking`` -> the ``portfolio`` list of the insights
+    key: ranked entries in rank order, then the at-risk accounts with their reasons."""
+    rows = [{"account_id": e.account_id, "name": e.name, "tier": e.tier,
+             "readiness": e.readiness, "action": e.action, "pipeline_value": e.pipeline_value,
+             "at_risk": False} for e in ranking.entries]
+    from detection.portfolio import ACTION_STABILISE
+
+    rows += [{"account_id": a.account_id, "name": a.name, "tier": a.tier, "readiness": "",
+              "action": ACTION_STABILISE, "pipeline_value": 0.0, "at_risk": list(a.reasons)}
+             for a in ranking.at_risk]
+    return rows
+
+
+class RedisInsightsSource:
+    """Reads ``radar:{org}:insights``."""
+
+    def __init__(self, conn: redis.Redis, org_key: str = "default") -> None:
+        self.conn = conn
+        self.org_key = org_key
+
+    def insights(self) -> Insights:
+        raw = self.conn.get(insights_key(self.org_key))
+        if raw is None:
+            return Insights()
+        try:
+            return decode_insights(raw)
+        except (ValueError, KeyError, TypeError) as exc:
+            # a malformed record must not take the admin pages down; the log says why
+            log.warning("ignoring malformed %s: %s", insights_key(self.org_key), exc)
+            return Insights()

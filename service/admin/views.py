@@ -1,0 +1,172 @@
+"""The admin blueprint: login, the guard every page passes, dashboard, sync status, digest.
+
+The mapping editor's routes live in ``mapping_views`` and join this blueprint.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from werkzeug.exceptions import HTTPException
+
+from service.admin import auth
+from service.admin.charts import bar_chart, stacked_chart
+from service.admin.mapping_source import MappingSource
+from service.admin.presenters import calls_text, fmt, funnel_rows, money, month_points
+from service.admin.sources import InsightsSource, StatusSource
+
+log = logging.getLogger(__name__)
+EXTENSION_KEY = "radar.admin"
+PUBLIC_ENDPOINTS = frozenset({"admin.login", "admin.static"})
+# No script at all, styles only from our own file, SVG inline: the pages need nothing else.
+CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+       "frame-ancestors 'none'; base-uri 'none'")
+
+
+@dataclass(frozen=True)
+class AdminSources:
+    """The three data sources the pages read."""
+
+    mapping: MappingSource
+    status: StatusSource
+    insights: InsightsSource
+
+
+@dataclass(frozen=True)
+class AdminState:
+    sources: AdminSources
+    admin_token: str | None
+
+
+def state() -> AdminState:
+    """The sources and token ``init_admin`` stored on the app."""
+    return current_app.extensions[EXTENSION_KEY]
+
+
+def create_blueprint() -> Blueprint:
+    """The ``admin`` blueprint (pages under /admin, its CSS under /admin/static)."""
+    bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates",
+                   static_folder="static", static_url_path="/static")
+
+    @bp.before_request
+    def guard() -> Response | None:
+        if request.endpoint == "admin.static":
+            return None
+        if request.method == "POST" and not auth.csrf_valid():
+            log.warning("admin form without a valid CSRF token refused (%s)", request.path)
+            return _error_page(400, "This form has expired or did not come from this site. "
+                                    "Go back, reload the page and try again.")
+        if request.endpoint not in PUBLIC_ENDPOINTS and not auth.logged_in():
+            return auth.login_redirect()
+        return None
+
+    @bp.after_request
+    def harden(response: Response) -> Response:
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.endpoint != "admin.static":
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @bp.app_template_global()
+    def csrf_token() -> str:
+        return auth.csrf_token()
+
+    @bp.context_processor
+    def page_context() -> dict[str, Any]:
+        return {"logged_in": auth.logged_in()}
+
+    @bp.errorhandler(404)
+    def not_found(exc: HTTPException) -> Response:
+        return _error_page(404, exc.description or "Not found.")
+
+    bp.add_app_template_filter(money, "money")
+    bp.add_app_template_filter(fmt, "fmt")
+
+    @bp.route("/login", methods=["GET", "POST"])
+    def login() -> Any:
+        """The token form; on success a fresh session and a redirect to ``next``."""
+        token = state().admin_token
+        error = None if token else "Admin login is disabled: RADAR_ADMIN_TOKEN is not set."
+        target = auth.safe_next(request.values.get("next"))
+        if request.method == "POST" and token:
+            if auth.token_matches(request.form.get("token", ""), token):
+                auth.start_session()
+                log.info("admin login from %s", request.remote_addr)
+                return redirect(target)
+            auth.note_failed_login()
+            error = "That token is not the admin token."
+        if request.method == "GET" and auth.logged_in():
+            return redirect(target)
+        status = 403 if request.method == "POST" else 200
+        return render_template("admin_login.html", error=error, next=target), status
+
+    @bp.route("/logout", methods=["POST"])
+    def logout() -> Response:
+        session.clear()
+        return redirect(url_for("admin.login"))
+
+    @bp.route("/", strict_slashes=False)
+    def dashboard() -> str:
+        """Funnel metrics with goals, charts, the portfolio ranking and what was written."""
+        insights = state().sources.insights.insights()
+        funnel = insights.funnel
+        return render_template(
+            "admin_dashboard.html", insights=insights, funnel=funnel,
+            rows=funnel_rows(funnel) if funnel else [],
+            tiers={k: funnel_rows(funnel, v, k) for k, v in funnel.by_tier.items()}
+            if funnel else {},
+            month_chart=bar_chart("Signals per month", month_points(funnel)) if funnel else None,
+            signal_chart=stacked_chart("Signals by type and strength", insights.signals),
+            signal_total=sum(sum(by.values()) for by in insights.signals.values()))
+
+    @bp.route("/sync")
+    def sync() -> str:
+        """Recent runs, API calls against the budget, queue depths, failed jobs."""
+        status = state().sources.status
+        return render_template("admin_sync.html", runs=status.recent_runs(),
+                               queues=status.queue_depths(), failed=status.failed_jobs(),
+                               calls_text=calls_text)
+
+    @bp.route("/sync/retry", methods=["POST"])
+    def retry() -> Response:
+        job_id = request.form.get("job_id", "")
+        if job_id and state().sources.status.retry(job_id):
+            flash(f"Job {job_id} is queued again.", "ok")
+        else:
+            flash(f"Job {job_id} is not a failed job any more; nothing was requeued.", "error")
+        return redirect(url_for("admin.sync"))
+
+    @bp.route("/digest")
+    def digest() -> str:
+        """Signal digest lines per CS owner."""
+        insights = state().sources.insights.insights()
+        return render_template("admin_digest.html", insights=insights,
+                               by_owner=insights.digest_by_owner())
+
+    from service.admin.mapping_views import register_mapping_routes
+
+    register_mapping_routes(bp)
+    return bp
+
+
+def _error_page(status: int, message: str) -> Response:
+    response = current_app.make_response(
+        render_template("admin_error.html", status=status, message=message))
+    response.status_code = status
+    return response

@@ -1,0 +1,138 @@
+"""The Flask app factory (flaskr's shape): settings passed in, subsystems registered by
+their own ``init_app``, blueprints imported inside the factory so importing this module
+does no work.
+
+gunicorn loads it as ``service.app:create_app()``; with no arguments the settings come
+from the environment at that moment, never at import time.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from http import HTTPStatus
+from typing import Any
+
+import redis
+import requests
+from flask import Flask, Response, jsonify
+from werkzeug.exceptions import HTTPException
+
+from service.settings import SalesforceSettings, Settings
+
+log = logging.getLogger(__name__)
+
+# Outbound Messages batch up to 100 notifications whose size depends on the fields the
+# admin selected (a Task Description alone may be 32,000 characters), so the app-wide
+# ceiling is generous; the JSON events endpoint narrows it to 1 MiB, the CDC event limit.
+DEFAULT_MAX_CONTENT_LENGTH = 4 * 1024 * 1024
+DEFAULT_EVENTS_MAX_BYTES = 1024 * 1024
+SALESFORCE_PROBE_TIMEOUT_SECONDS = 2
+
+
+def default_salesforce_probe(salesforce: SalesforceSettings) -> Callable[[], bool]:
+    """A probe that GETs ``{instance}/services/data/`` (the versions list, no auth needed)
+    with the configured CA bundle and a 2 s timeout; reachable when it answers below 500."""
+    base = (salesforce.instance_url or salesforce.login_url).rstrip("/")
+    verify: str | bool = salesforce.ca_bundle or True
+
+    def probe() -> bool:
+        response = requests.get(
+            f"{base}/services/data/", timeout=SALESFORCE_PROBE_TIMEOUT_SECONDS, verify=verify
+        )
+        return response.status_code < 500
+
+    return probe
+
+
+def error_envelope(code: int, message: str, errors: Mapping[str, Any] | None = None) -> Response:
+    """The JSON body of every 4xx/5xx: ``{code, status, message, errors}`` (flask-smorest's)."""
+    try:
+        status = HTTPStatus(code).phrase
+    except ValueError:
+        status = "Error"
+    response = jsonify(code=code, status=status, message=message, errors=dict(errors or {}))
+    response.status_code = code
+    return response
+
+
+def _handle_http_exception(exc: HTTPException) -> Response:
+    code = exc.code or 500
+    errors = getattr(exc, "errors", None)
+    message = exc.description or ""
+    data = getattr(exc, "data", None)  # flask-smorest's abort() and webargs put details here
+    if isinstance(data, dict):
+        errors = errors or data.get("errors") or data.get("messages")
+        message = data.get("message") or message
+    response = error_envelope(code, message, errors if isinstance(errors, Mapping) else None)
+    for name, value in exc.get_headers():
+        if name.lower() not in ("content-type", "content-length"):
+            response.headers[name] = value  # e.g. Allow on a 405
+    return response
+
+
+def _handle_unexpected(exc: Exception) -> Response:
+    log.exception("unhandled error")
+    return error_envelope(500, "internal error; the details are in the service log")
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    redis_client: redis.Redis | None = None,
+    test_config: Mapping[str, Any] | None = None,
+    salesforce_probe: Callable[[], object] | None = None,
+) -> Flask:
+    """Build the web app.
+
+    Args:
+        settings: service settings; ``Settings.from_env()`` when None.
+        redis_client: the Redis to use; by default one is made from ``settings.redis_url``
+            (connections open lazily, on first use).
+        test_config: Flask config overrides (``TESTING``, ``MAX_CONTENT_LENGTH``,
+            ``RADAR_EVENTS_MAX_BYTES``, ``RADAR_CLOCK`` (a ``() -> float`` of unix seconds),
+            ``RADAR_COALESCE_SECONDS``).
+        salesforce_probe: ``() -> bool`` used by ``/readyz``; truthy means Salesforce is
+            reachable, falsy or raising means not. Default: ``default_salesforce_probe``.
+
+    Returns:
+        The configured Flask app.
+    """
+    settings = settings if settings is not None else Settings.from_env()
+    app = Flask(__name__)
+    app.config.from_mapping(
+        MAX_CONTENT_LENGTH=DEFAULT_MAX_CONTENT_LENGTH,
+        RADAR_EVENTS_MAX_BYTES=DEFAULT_EVENTS_MAX_BYTES,
+        RADAR_SETTINGS=settings,
+        RADAR_COALESCE_SECONDS=5,
+        API_TITLE="Expansion Radar",
+        API_VERSION="1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api",
+        OPENAPI_JSON_PATH="openapi.json",
+    )
+    if test_config:
+        app.config.update(test_config)
+
+    app.extensions["radar.redis"] = redis_client or redis.Redis.from_url(
+        settings.redis_url, socket_connect_timeout=2, socket_timeout=5, health_check_interval=30
+    )
+    app.extensions["radar.salesforce_probe"] = salesforce_probe or default_salesforce_probe(
+        settings.salesforce
+    )
+
+    # flask-smorest's Api, so areas with REST APIs (the admin mapping API) register their
+    # smorest blueprints on it: ``app.extensions["radar.api"].register_blueprint(bp)``.
+    from flask_smorest import Api
+
+    app.extensions["radar.api"] = Api(app)
+    # Registered after Api(app) so these replace smorest's handlers: one envelope for all.
+    app.register_error_handler(HTTPException, _handle_http_exception)
+    app.register_error_handler(Exception, _handle_unexpected)
+
+    from service import metrics
+    from webhooks import runtime as webhooks
+
+    metrics.init_app(app)
+    webhooks.init_app(app)
+    return app

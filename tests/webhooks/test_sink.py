@@ -1,0 +1,94 @@
+"""Coalescing of record events into RQ jobs, against the real queue."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import redis
+from rq import Queue
+from rq.job import Job, JobStatus
+
+from tests.webhooks.builders import account_id
+from webhooks.sink import DeliveryLedger, RecordEvent, RecordEventSink, coalescing_job_id
+
+T0 = datetime(2024, 5, 29, 16, 26, 40, tzinfo=UTC)
+
+
+def _event(record: int, at: datetime = T0, event_id: str = "e", **kw: object) -> RecordEvent:
+    return RecordEvent(
+        org_key=str(kw.get("org_key", "default")),
+        sobject="Account",
+        record_id=account_id(record),
+        change_type="UPDATE",
+        source="callout",
+        event_id=event_id,
+        received_at=at,
+    )
+
+
+def test_given_same_record_in_one_bucket_when_submitted_twice_then_one_job(
+    redis_conn: redis.Redis, events_queue: Queue
+) -> None:
+    sink = RecordEventSink(redis_conn, bucket_seconds=5)
+
+    first = sink.submit([_event(1, event_id="a")])
+    second = sink.submit([_event(1, T0 + timedelta(seconds=1), event_id="b")])
+
+    assert len(first.enqueued) == 1 and second.coalesced == first.enqueued
+    assert events_queue.get_job_ids() == first.enqueued
+
+
+def test_given_job_already_started_when_same_record_changes_then_follow_up_job(
+    redis_conn: redis.Redis, events_queue: Queue
+) -> None:
+    sink = RecordEventSink(redis_conn, bucket_seconds=5)
+    (job_id,) = sink.submit([_event(1)]).enqueued
+    # A worker took the job: it may already have read the record.
+    events_queue.remove(job_id)
+    Job.fetch(job_id, connection=redis_conn).set_status(JobStatus.STARTED)
+
+    result = sink.submit([_event(1, event_id="later")])
+
+    assert result.enqueued == [f"{job_id}-g1"]
+    assert events_queue.get_job_ids() == [f"{job_id}-g1"]
+    # ...and the follow-up absorbs further events while it waits.
+    assert sink.submit([_event(1, event_id="later2")]).coalesced == [f"{job_id}-g1"]
+
+
+def test_given_events_in_different_buckets_when_submitted_then_separate_jobs(
+    redis_conn: redis.Redis, events_queue: Queue
+) -> None:
+    sink = RecordEventSink(redis_conn, bucket_seconds=5)
+
+    sink.submit([_event(1)])
+    sink.submit([_event(1, T0 + timedelta(seconds=5))])
+
+    assert events_queue.count == 2
+
+
+def test_given_org_key_with_symbols_when_job_id_derived_then_valid_and_deterministic() -> None:
+    event = _event(1, org_key="acme prod/eu")
+
+    job_id = coalescing_job_id(event, 5)
+
+    assert job_id == coalescing_job_id(event, 5)
+    assert Job.redis_job_namespace_prefix  # rq imported; ids must match its pattern
+    from rq.job import JOB_ID_PATTERN
+
+    assert JOB_ID_PATTERN.fullmatch(job_id)
+
+
+def test_given_naive_received_at_when_event_built_then_rejected() -> None:
+    with pytest.raises(ValueError, match="timezone"):
+        _event(1, at=datetime(2024, 1, 1))  # noqa: DTZ001 - the point of the test
+
+
+def test_given_claimed_ids_when_released_then_claimable_again(redis_conn: redis.Redis) -> None:
+    ledger = DeliveryLedger(redis_conn, "radar:test:seen", ttl_seconds=60)
+
+    assert ledger.claim(["a", "b", "a"]) == [True, True, False]
+    ledger.release(["a"])
+
+    assert ledger.claim(["a", "b"]) == [True, False]
+    assert 0 < redis_conn.ttl("radar:test:seen:b") <= 60
