@@ -93,6 +93,7 @@ class BenchmarkBuilder:
         self._now = now
         self._use_assets = use_assets
         self._segment: dict[tuple[str, str, str], list[float]] = {}
+        self._band: dict[tuple[str, str], list[float]] = {}
         self._product: dict[str, list[float]] = {}
         self._owners: dict[str, int] = {}
         self._pairs: dict[str, dict[str, int]] = {}
@@ -116,6 +117,7 @@ class BenchmarkBuilder:
         for pid, acv in summary.products:
             if acv is not None and acv > 0:
                 self._segment.setdefault((industry, band, pid), []).append(acv)
+                self._band.setdefault((band, pid), []).append(acv)
                 self._product.setdefault(pid, []).append(acv)
         for pid in owned:
             self._owners[pid] = self._owners.get(pid, 0) + 1
@@ -138,6 +140,7 @@ class BenchmarkBuilder:
         return PortfolioBenchmark(
             acv_by_segment={k: tuple(sorted(v)) for k, v in sorted(self._segment.items())},
             acv_by_product={k: tuple(sorted(v)) for k, v in sorted(self._product.items())},
+            acv_by_band={k: tuple(sorted(v)) for k, v in sorted(self._band.items())},
             co_ownership=co,
             accounts=self._accounts,
             owners=dict(sorted(self._owners.items())),

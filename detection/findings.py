@@ -230,6 +230,9 @@ class PortfolioBenchmark:
     acv_by_segment: dict[tuple[str, str, str], tuple[float, ...]] = field(default_factory=dict)
     # product id -> ACVs across the portfolio
     acv_by_product: dict[str, tuple[float, ...]] = field(default_factory=dict)
+    # (size band, product id) -> ACVs of owners of that size in any industry: the fallback
+    # when an industry segment is too small (company size drives ACV more than industry)
+    acv_by_band: dict[tuple[str, str], tuple[float, ...]] = field(default_factory=dict)
     # product id -> {other product id: share of owners of the first who own the other}
     co_ownership: dict[str, dict[str, float]] = field(default_factory=dict)
     accounts: int = 0

@@ -131,12 +131,20 @@ def _estimate(
             f"median of {len(segment)} comparable customers ({industry}, {band})",
             len(segment),
         )
+    same_size = benchmark.acv_by_band.get((band, pid), ())
+    if len(same_size) >= min_sample:
+        return (
+            float(round(median(same_size))),
+            f"median of {len(same_size)} customers of the same size ({band}, any industry; "
+            f"only {len(segment)} in {industry})",
+            len(same_size),
+        )
     portfolio = benchmark.acv_by_product.get(pid, ())
     if portfolio:
         return (
             float(round(median(portfolio))),
             f"median of {len(portfolio)} owners across the portfolio "
-            f"(only {len(segment)} in {industry}, {band}; fewer than {min_sample})",
+            f"(fewer than {min_sample} in {industry}, {band} or in {band})",
             len(portfolio),
         )
     if list_price is not None and list_price > 0:

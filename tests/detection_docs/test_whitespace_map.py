@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from detection.benchmark import BenchmarkBuilder, summarize_account
+from detection.benchmark import BenchmarkBuilder, median, summarize_account
 from detection.findings import PortfolioBenchmark
 from detection.ownership import current_acv, owned_products, size_band
 from detection.snapshot import Asset
@@ -102,8 +102,23 @@ def test_given_focus_when_mapped_then_estimates_name_method_and_sample(focus_map
     )
 
 
-def test_given_thin_segment_when_estimated_then_portfolio_median_says_so(benchmark):
+def test_given_thin_industry_segment_when_estimated_then_same_size_median_says_so(benchmark):
     snap = replace(world.focus_snapshot(), industry="Aerospace")
+    ws = build_white_space_map(snap, world.CTX, benchmark, (), world.NOW)
+    marketing = _cell(ws, "01tM")
+    same_size = benchmark.acv_by_band[("200-999 employees", "01tM")]
+    assert len(same_size) >= 5
+    assert marketing.sample_size == len(same_size)
+    assert marketing.estimated_acv == round(median(same_size))
+    assert marketing.estimate_method == (
+        f"median of {len(same_size)} customers of the same size (200-999 employees, any "
+        "industry; only 0 in Aerospace)"
+    )
+
+
+def test_given_thin_segment_and_size_band_when_estimated_then_portfolio_median_says_so(
+        benchmark):
+    snap = replace(world.focus_snapshot(), industry="Aerospace", employees=None)
     ws = build_white_space_map(snap, world.CTX, benchmark, (), world.NOW)
     marketing = _cell(ws, "01tM")
     owners = benchmark.acv_by_product["01tM"]
@@ -111,7 +126,7 @@ def test_given_thin_segment_when_estimated_then_portfolio_median_says_so(benchma
     assert marketing.estimate_method.startswith(
         f"median of {len(owners)} owners across the portfolio"
     )
-    assert "only 0 in Aerospace" in marketing.estimate_method
+    assert "fewer than 5 in Aerospace" in marketing.estimate_method
 
 
 def test_given_nobody_owns_it_when_estimated_then_list_price_times_largest_seats():
