@@ -135,4 +135,23 @@ def create_app(
 
     metrics.init_app(app)
     webhooks.init_app(app)
+    _init_admin(app, settings)
     return app
+
+
+def _init_admin(app: Flask, settings: Settings) -> None:
+    """The token-protected admin mapping API (and, below it, the admin pages)."""
+    from crm_mapping import api as mapping_api
+    from crm_mapping.store import MappingStore
+    from service.providers import describe_provider, sample_provider
+
+    conn = app.extensions["radar.redis"]
+    app.config["RADAR_ADMIN_TOKEN"] = settings.admin_token
+    mapping_api.init_app(
+        app,
+        lambda: MappingStore(conn, settings.org_key),
+        describe_provider(settings),
+        sample_provider(settings),
+        admin_token=settings.admin_token,
+        api=app.extensions["radar.api"],
+    )
