@@ -155,3 +155,7 @@ def _init_admin(app: Flask, settings: Settings) -> None:
         admin_token=settings.admin_token,
         api=app.extensions["radar.api"],
     )
+    from service.admin import init_admin, redis_sources
+
+    init_admin(app, redis_sources(conn, settings, describe_provider=describe_provider(settings)),
+               settings)

@@ -191,6 +191,8 @@ def _detect_and_write(rt: Runtime, gateway, sc: ScanContext, bundles: Sequence[A
     for kind, n in gateway.ledger.as_dict().items():
         pipe.hincrby(key, f"calls:{kind}", n)
     pipe.hincrby(key, "accounts_written", len(bundles))
+    if gateway.budget.allowance is not None:
+        pipe.hset(key, "allowance", gateway.budget.allowance)
     pipe.execute()
     return {"status": status, "accounts": len(bundles), "writes": dict(counts),
             "failed": len(failures), "calls": gateway.ledger.as_dict()}

@@ -5,13 +5,9 @@ can hand them plain objects and the service hands them Redis-backed ones.
 
 Redis keys read here (the workers write them; ``{org}`` is ``Settings.org_key``):
 
-``radar:{org}:runs``
-    list of run ids, newest first (LPUSH), trimmed by the writer.
-``radar:{org}:run:{run_id}``
-    hash: ``mode`` (e.g. full / incremental / event), ``status`` (running / succeeded /
-    failed), ``started_at`` / ``finished_at`` (ISO 8601), ``accounts`` (int, accounts
-    scanned), ``calls_json`` (JSON object: call kind -> API calls spent), ``allowance``
-    (int, the API calls the run was allowed under RADAR_API_BUDGET_PERCENT), ``error``.
+Runs: integration's ``RunStore`` (``radar:{org}:run_ids`` sorted set and
+``radar:{org}:runs:{run_id}`` hashes with ``calls:<kind>`` counters, plus ``allowance`` and
+``accounts_written`` added by the workers).
 ``radar:{org}:insights``
     JSON string written after each scan (``encode_insights`` builds it)::
 
@@ -47,20 +43,11 @@ from service.admin.mapping_source import MappingSource, StoreMappingSource
 __all__ = [
     "DigestLine", "FailedJob", "Insights", "InsightsSource", "MappingSource", "PortfolioRow",
     "QueueDepth", "RedisInsightsSource", "RedisStatusSource", "RunRecord", "StatusSource",
-    "StoreMappingSource", "WrittenCounts", "encode_insights", "insights_key", "run_key",
-    "runs_key",
+    "StoreMappingSource", "WrittenCounts", "encode_insights", "insights_key",
 ]
 
 log = logging.getLogger(__name__)
 ERROR_TAIL_CHARS = 400  # the exception line and the frames just above it
-
-
-def runs_key(org_key: str) -> str:
-    return f"radar:{org_key}:runs"
-
-
-def run_key(org_key: str, run_id: str) -> str:
-    return f"radar:{org_key}:run:{run_id}"
 
 
 def insights_key(org_key: str) -> str:
@@ -139,16 +126,6 @@ def _int(value: bytes | str | None) -> int | None:
         return None
 
 
-def _calls(raw: bytes | str | None) -> dict[str, int]:
-    try:
-        data = json.loads(_text(raw) or "{}")
-    except ValueError:
-        return {}
-    if not isinstance(data, dict):
-        return {}
-    return {str(k): int(v) for k, v in data.items() if isinstance(v, int | float)}
-
-
 def _tail(text: str, limit: int = ERROR_TAIL_CHARS) -> str:
     text = text.strip()
     return text if len(text) <= limit else "..." + text[-limit:]
@@ -171,22 +148,20 @@ class RedisStatusSource:
         return [Queue(name, connection=self.conn) for name in self.queue_names]
 
     def recent_runs(self, limit: int = 20) -> list[RunRecord]:
-        """The newest ``limit`` runs (ids whose hash expired are skipped)."""
-        ids = [_text(i) for i in self.conn.lrange(runs_key(self.org_key), 0, limit - 1)]
-        with self.conn.pipeline(transaction=False) as pipe:
-            for run_id in ids:
-                pipe.hgetall(run_key(self.org_key, run_id))
-            hashes = pipe.execute()
+        """The newest ``limit`` runs, as integration's RunStore recorded them."""
+        from integration.state import RunStore
+
         runs = []
-        for run_id, raw in zip(ids, hashes, strict=True):
-            if not raw:
-                continue
-            h = {_text(k): v for k, v in raw.items()}
+        for raw in RunStore(self.conn, self.org_key).recent_runs(limit):
+            if not raw.get("run_id"):
+                continue  # an id whose record has expired
             runs.append(RunRecord(
-                run_id=run_id, mode=_text(h.get("mode")), status=_text(h.get("status")),
-                started_at=_text(h.get("started_at")), finished_at=_text(h.get("finished_at")),
-                accounts=_int(h.get("accounts")), calls=_calls(h.get("calls_json")),
-                allowance=_int(h.get("allowance")), error=_text(h.get("error"))))
+                run_id=str(raw.get("run_id", "")), mode=str(raw.get("mode", "")),
+                status=str(raw.get("status", "")), started_at=str(raw.get("started_at", "")),
+                finished_at=str(raw.get("finished_at", "")),
+                accounts=_int(raw.get("accounts_written") or raw.get("accounts")),
+                calls={k: v for k, v in raw.get("calls", {}).items() if v},
+                allowance=_int(raw.get("allowance")), error=str(raw.get("message", ""))))
         return runs
 
     def queue_depths(self) -> list[QueueDepth]:
