@@ -9,9 +9,11 @@ import threading
 from typing import Any
 
 from flask import Flask, Response, request
+from werkzeug.http import http_date
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from emulator import api
+from emulator.clock import Clock
 from emulator.credentials import tls_context
 from emulator.org import EmulatorOptions, Org
 
@@ -81,7 +83,16 @@ def create_app(org: Org) -> Flask:
 
 
 class _QuietHandler(WSGIRequestHandler):
-    """Request lines go to the debug log, not stderr."""
+    """Request lines go to the debug log, not stderr; the Date header is the org's clock."""
+
+    clock: Clock | None = None
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        # A Salesforce server's Date is its own clock: clients that take "now" from the org
+        # (incremental windows, the scan time) then follow the emulator's moved clock.
+        if timestamp is None and self.clock is not None:
+            return http_date(self.clock.now())
+        return super().date_time_string(timestamp)
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         log.debug("%s %s %s", self.command, self.path, code)
@@ -94,8 +105,9 @@ class EmulatorServer:
         self.org = Org(options)
         ssl_context = tls_context(options.state_dir)
         self.app = create_app(self.org)
+        handler = type("OrgClockHandler", (_QuietHandler,), {"clock": self.org.clock})
         self._server: BaseWSGIServer = make_server(options.host, options.port, self.app, threaded=True,
-                                                   ssl_context=ssl_context, request_handler=_QuietHandler)
+                                                   ssl_context=ssl_context, request_handler=handler)
         self._server.daemon_threads = True
         self.port = self._server.server_port
         self.org.instance_url = f"https://{options.host}:{self.port}"

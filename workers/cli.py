@@ -10,7 +10,7 @@ from rq import Queue, Worker
 from rq.registry import FailedJobRegistry
 
 from service.settings import Settings
-from workers import insights, logfilter
+from workers import insights, logfilter, recovery
 from workers.queues import ALL_QUEUES, DEFAULT_RETRY, SCAN, connect
 
 
@@ -27,6 +27,7 @@ def worker(queues: tuple[str, ...], burst: bool) -> None:
     logfilter.install()
     conn = _conn(settings)
     names = queues or ALL_QUEUES
+    recovery.recover(conn, ALL_QUEUES)
     Worker([Queue(n, connection=conn) for n in names], connection=conn).work(
         burst=burst, with_scheduler=True)
 

@@ -15,3 +15,16 @@ def test_given_evening_in_los_angeles_when_querying_today_then_the_local_date_is
         sf.Task.create({"Subject": "utc", "ActivityDate": "2026-11-22", "WhatId": account})
         found = sf.query("SELECT Subject FROM Task WHERE ActivityDate = TODAY")["records"]
         assert [r["Subject"] for r in found] == ["local"]
+
+
+def test_given_moved_clock_when_calling_the_api_then_date_header_follows_the_org_clock(tmp_path):
+    from email.utils import parsedate_to_datetime
+
+    with running_emulator(tmp_path) as org:
+        org.store.clock.set(datetime(2026, 11, 18, 16, 0, tzinfo=UTC))
+        answer = org.salesforce().restful("limits/", method="GET")
+        assert answer["DailyApiRequests"]["Max"] > 0
+        session = org.http()
+        response = session.get(f"{org.instance_url}/services/data/", timeout=10)
+        moment = parsedate_to_datetime(response.headers["Date"]).replace(tzinfo=UTC)
+        assert abs((moment - datetime(2026, 11, 18, 16, 0, tzinfo=UTC)).total_seconds()) < 60
