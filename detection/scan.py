@@ -1,0 +1,117 @@
+"""scan_account: one account's findings, calling every detection module in order.
+
+health -> signals (+ what could not be judged) -> stakeholders -> white-space map ->
+strength (with the prior signals) -> routing -> hypotheses. Pure and deterministic: the
+same snapshot, context and ``now`` always give the same findings, signals in a stable
+order (category, type, episode).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any
+
+from detection.config import DEFAULT_CONFIG, DetectionConfig
+from detection.findings import (
+    AccountFindings,
+    ChampionIndex,
+    PortfolioBenchmark,
+    PriorSignal,
+)
+from detection.health import assess_with_facts
+from detection.routing import route
+from detection.signals import detect_with_gaps
+from detection.signals.facts import ScanFacts
+from detection.snapshot import AccountSnapshot, OrgContext, PriorScan
+from detection.stakeholders import map_stakeholders
+from detection.strength import classify
+
+_EMPTY_BENCHMARK = PortfolioBenchmark()
+
+
+def _real_white_space() -> Callable[..., Any]:
+    from detection.whitespace import build_white_space_map
+
+    return build_white_space_map
+
+
+def _real_hypotheses() -> Callable[..., Any]:
+    from detection.hypotheses import rank_hypotheses
+
+    return rank_hypotheses
+
+
+def scan_account(
+    snapshot: AccountSnapshot,
+    ctx: OrgContext,
+    prior: PriorScan | None,
+    benchmark: PortfolioBenchmark | None,
+    champion_index: ChampionIndex | None,
+    config: DetectionConfig = DEFAULT_CONFIG,
+    now: datetime | None = None,
+    prior_signals: Iterable[PriorSignal] | None = None,
+    *,
+    white_space_builder: Callable[..., Any] | None = None,
+    hypothesis_ranker: Callable[..., Any] | None = None,
+) -> AccountFindings:
+    """Everything detection finds about one account at ``now``.
+
+    Args:
+        snapshot: the account.
+        ctx: the org's catalog, users and competitor list.
+        prior: what the previous scan remembered (None on the first scan).
+        benchmark: the portfolio benchmark of this scan (None: no comparable customers).
+        champion_index: the portfolio's departed champions (stakeholders.build_champion_index).
+        config: thresholds.
+        now: scan time (UTC); required.
+        prior_signals: signals logged earlier; when None they are read back from the
+            snapshot's own signal_log Tasks.
+        white_space_builder / hypothesis_ranker: seams for tests; default to
+            detection.whitespace.build_white_space_map and detection.hypotheses.rank_hypotheses.
+
+    Returns:
+        AccountFindings; strength is "None" for accounts routed to renewal rescue.
+    """
+    if now is None:
+        raise ValueError("scan_account needs now")
+    facts = ScanFacts(snapshot, ctx, prior, config, now)
+    health = assess_with_facts(facts)
+    signals, gaps = detect_with_gaps(facts, health.score, champion_index)
+    if health.score is None:
+        gaps += ("health: no Health_Score__c and no data for the scorecard",)
+    stakeholders = map_stakeholders(snapshot, config, now, champion_index, facts=facts)
+    build = white_space_builder or _real_white_space()
+    white_space = build(snapshot, ctx, benchmark or _EMPTY_BENCHMARK, signals, now)
+    if prior_signals is None:
+        prior_signals = facts.prior_signals()
+    strength = classify(signals, prior_signals, config, now)
+    routing = route(snapshot, health, strength, white_space, stakeholders, config, now)
+    if routing.play == "renewal_rescue":
+        strength = "None"  # rescue accounts get no upsell (signal-rules.md, Strength)
+    rank = hypothesis_ranker or _real_hypotheses()
+    hypotheses = rank(
+        snapshot,
+        {
+            "signals": signals,
+            "health": health,
+            "stakeholders": stakeholders,
+            "white_space": white_space,
+            "routing": routing,
+            "strength": strength,
+        },
+        ctx,
+        now,
+    )
+    return AccountFindings(
+        account_id=snapshot.id,
+        scanned_at=now,
+        health=health,
+        signals=signals,
+        strength=strength,
+        routing=routing,
+        stakeholders=stakeholders,
+        white_space=white_space,
+        hypotheses=tuple(hypotheses),
+        not_judged=gaps,
+    )

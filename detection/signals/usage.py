@@ -1,0 +1,265 @@
+"""Usage signals: usage_spike, capacity_limit, new_use_case (signal-rules.md).
+
+A usage series is one (product, feature) pair; a row belongs to the month of its
+Period_Start__c and only complete months count (M = the month before today's).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from detection.findings import ExpansionSignal
+from detection.signals.base import make_signal, r4
+from detection.signals.facts import ScanFacts
+from detection.signals.wording import month_index, month_key, month_label, num, pct
+
+USAGE_NAMES = ("product_usage", "usage", "product_usage.usage_units")
+# months before M any usage rule looks at: QoQ needs M-5, new_use_case with S=M-1 needs M-4
+_LOOKBACK_MONTHS = 5
+
+SeriesKey = tuple[str | None, str | None]
+
+
+def usage_series(facts: ScanFacts) -> dict[SeriesKey, dict[int, float]]:
+    """{(product, feature): {month index: Usage_Units__c}} over months M-5..M (cached)."""
+    if facts.series is None:
+        series: dict[SeriesKey, dict[int, float]] = {}
+        month_rows: dict[str, list] = {}
+        m = facts.m
+        low = m - _LOOKBACK_MONTHS
+        # date bounds first: comparing dates is cheaper than working out every row's month
+        first = date(low // 12, low % 12 + 1, 1)
+        after = date((m + 1) // 12, (m + 1) % 12 + 1, 1)
+        for row in facts.snapshot.usage:
+            start = row.period_start
+            if start < first or start >= after:
+                continue
+            idx = start.year * 12 + start.month - 1
+            feature = row.feature
+            # a blank feature is the product's own series
+            key = (row.product_id, (feature.strip() or None) if feature else None)
+            months = series.get(key)
+            if months is None:
+                months = series[key] = {}
+            units = row.usage_units
+            if units is not None:
+                months[idx] = months.get(idx, 0.0) + units
+            if idx == m and row.product_id is not None:
+                month_rows.setdefault(row.product_id, []).append(row)
+        facts.series = series
+        facts.month_rows = month_rows
+    return facts.series
+
+
+def _row_ids(facts: ScanFacts, key: SeriesKey, months: tuple[int, ...]) -> tuple[str, ...]:
+    wanted = set(months)
+    return tuple(
+        row.id
+        for row in facts.snapshot.usage
+        if row.product_id == key[0]
+        and ((row.feature or "").strip() or None) == key[1]
+        and month_index(row.period_start) in wanted
+    )
+
+
+def _series_name(facts: ScanFacts, key: SeriesKey) -> str:
+    name = facts.catalog.name(key[0])
+    return f"{name} / {key[1]}" if key[1] else name
+
+
+def _episode(key: SeriesKey, month: int) -> str:
+    return f"{key[0] or ''}:{key[1] or ''}:{month_key(month)}"
+
+
+def find(facts: ScanFacts, out: list[ExpansionSignal], gaps: list[str]) -> None:
+    """Append the usage signals of the account to ``out`` (gaps: what was not judged)."""
+    if not facts.snapshot.usage:
+        if facts.missing(*USAGE_NAMES):
+            gaps.extend(
+                f"{t}: no product usage data"
+                for t in ("usage_spike", "capacity_limit", "new_use_case")
+            )
+        return
+    series = usage_series(facts)
+    cfg = facts.config
+    m = facts.m
+    t1 = facts.snapshot.tier == "T1"
+    spike_min = cfg.spike_ratio - cfg.ratio_tolerance
+    base, qoq_base = cfg.spike_min_base, cfg.spike_qoq_min_base
+    floor = cfg.new_use_min_units
+    # cheap rejections first: most series neither spike nor start (output order is fixed
+    # by the final sort, so the series are not sorted here)
+    for key, months in series.items():
+        if not months:
+            continue
+        get = months.get
+        prev, prev2, prev3 = get(m - 1, 0.0), get(m - 2, 0.0), get(m - 3, 0.0)
+        cur = get(m, 0.0)
+        if prev > 0 and prev >= base and cur / prev >= spike_min:
+            _spike(facts, key, months, out)
+        elif t1:
+            earlier = prev3 + get(m - 4, 0.0) + get(m - 5, 0.0)
+            if earlier > 0 and earlier >= qoq_base and (cur + prev + prev2) / earlier >= spike_min:
+                _spike(facts, key, months, out)
+        if prev2 < floor and prev3 < floor:
+            _new_use(facts, key, months, out)
+    _capacity(facts, out)
+
+
+def _spike(
+    facts: ScanFacts, key: SeriesKey, months: dict[int, float], out: list[ExpansionSignal]
+) -> None:
+    cfg = facts.config
+    m = facts.m
+    cur = months.get(m, 0.0)
+    prev = months.get(m - 1, 0.0)
+    prev2 = months.get(m - 2, 0.0)
+    mom_ratio = cur / prev if prev > 0 else None
+    mom = prev >= cfg.spike_min_base and cfg.at_least(mom_ratio or 0.0, cfg.spike_ratio)
+    qoq = False
+    qoq_ratio = None
+    recent = earlier = 0.0
+    if facts.snapshot.tier == "T1":  # quarter over quarter is Play 02's trigger (seed 000)
+        recent = cur + prev + prev2
+        earlier = months.get(m - 3, 0.0) + months.get(m - 4, 0.0) + months.get(m - 5, 0.0)
+        if earlier > 0:
+            qoq_ratio = recent / earlier
+            qoq = earlier >= cfg.spike_qoq_min_base and cfg.at_least(qoq_ratio, cfg.spike_ratio)
+    if not (mom or qoq):
+        return
+    # two rising months need three observed months (an absent row is not a 0 reading)
+    rising = m in months and m - 1 in months and m - 2 in months and cur > prev > prev2
+    clear = (
+        rising
+        or (mom and cfg.at_least(mom_ratio, cfg.spike_clear_ratio))
+        or (qoq and cfg.at_least(qoq_ratio, cfg.spike_clear_ratio))
+    )
+    name = _series_name(facts, key)
+    parts = []
+    values: list[tuple[str, object]] = [("current", cur), ("previous", prev)]
+    if mom:
+        parts.append(
+            f"{name} usage rose {pct(mom_ratio - 1)} from {num(prev)} in {month_label(m - 1)}"
+            f" to {num(cur)} in {month_label(m)}"
+        )
+        values.append(("ratio", r4(mom_ratio)))
+    if qoq:
+        parts.append(
+            f"{'quarter over quarter ' if mom else name + ' usage rose quarter over quarter '}"
+            f"{pct(qoq_ratio - 1)}{' up' if mom else ''}: {num(recent)} in "
+            f"{month_label(m - 2)}-{month_label(m)} vs {num(earlier)} in "
+            f"{month_label(m - 5)}-{month_label(m - 3)}"
+        )
+        values += [("quarter", recent), ("previous_quarter", earlier), ("qoq_ratio", r4(qoq_ratio))]
+    if rising:
+        parts.append(f"two rising months ({num(prev2)} -> {num(prev)} -> {num(cur)})")
+    values.append(("month_before_previous", prev2))
+    thresholds = []
+    if mom:
+        thresholds.append(
+            f"usage >= {cfg.spike_ratio:.2f} x previous month, previous >= {num(cfg.spike_min_base)}"
+        )
+    if qoq:
+        thresholds.append(
+            f"3-month usage >= {cfg.spike_ratio:.2f} x the 3 months before,"
+            f" earlier >= {num(cfg.spike_qoq_min_base)}"
+        )
+    low = m - (5 if qoq else 2)
+    out.append(
+        make_signal(
+            facts,
+            "usage_spike",
+            clear=clear,
+            summary="; ".join(parts) + ".",
+            episode=_episode(key, m),
+            source_ids=_row_ids(facts, key, tuple(range(low, m + 1))),
+            values=tuple(values),
+            window=f"{month_key(m - 1)} vs {month_key(m)}" if mom else
+            f"{month_key(m - 5)}..{month_key(m - 3)} vs {month_key(m - 2)}..{month_key(m)}",
+            threshold="; ".join(thresholds),
+            product_id=key[0],
+        )
+    )
+
+
+def _new_use(
+    facts: ScanFacts, key: SeriesKey, months: dict[int, float], out: list[ExpansionSignal]
+) -> None:
+    cfg = facts.config
+    m = facts.m
+    floor = cfg.new_use_min_units
+    quiet = cfg.new_use_quiet_months
+    for start in (m, m - 1):
+        if months.get(start, 0.0) < floor:
+            continue
+        if any(months.get(start - k, 0.0) >= floor for k in range(1, quiet + 1)):
+            continue
+        sustained = start == m - 1 and months.get(m, 0.0) >= floor
+        name = _series_name(facts, key)
+        summary = (
+            f"First real use of {name}: {num(months[start])} units in {month_label(start)}"
+            f" after {quiet} months with none"
+        )
+        if sustained:
+            summary += f", sustained in {month_label(m)} ({num(months[m])} units)"
+        out.append(
+            make_signal(
+                facts,
+                "new_use_case",
+                clear=sustained,
+                summary=summary + ".",
+                episode=_episode(key, start),
+                source_ids=_row_ids(facts, key, tuple(range(start - quiet, m + 1))),
+                values=(
+                    ("start_month", month_key(start)),
+                    ("units", months[start]),
+                    ("units_latest_month", months.get(m, 0.0)),
+                ),
+                window=f"{month_key(start - quiet)}..{month_key(m)}",
+                threshold=f"usage >= {num(floor)} units after {quiet} months below it",
+                product_id=key[0],
+            )
+        )
+        return
+
+
+def _capacity(facts: ScanFacts, out: list[ExpansionSignal]) -> None:
+    cfg = facts.config
+    m = facts.m
+    for product_id, rows in (facts.month_rows or {}).items():
+        best = None
+        for row in rows:
+            licensed = row.licensed_units
+            if licensed is None or licensed <= 0 or row.usage_units is None:
+                continue
+            ratio = row.usage_units / licensed
+            if cfg.at_least(ratio, cfg.capacity_ratio) and (best is None or ratio > best[0]):
+                best = (ratio, row)
+        if best is None:
+            continue
+        ratio, row = best
+        name = facts.catalog.name(product_id)
+        out.append(
+            make_signal(
+                facts,
+                "capacity_limit",
+                clear=cfg.at_least(ratio, cfg.capacity_clear_ratio),
+                summary=(
+                    f"{name} used {num(row.usage_units)} of {num(row.licensed_units)} licensed"
+                    f" units ({pct(ratio)}) in {month_label(m)}."
+                ),
+                episode=f"{product_id}:{month_key(m)}",
+                source_ids=(row.id,),
+                values=(
+                    ("used", row.usage_units),
+                    ("licensed", row.licensed_units),
+                    ("ratio", round(ratio, 4)),
+                ),
+                window=month_key(m),
+                threshold=(
+                    f"used / licensed >= {cfg.capacity_ratio:.2f}"
+                    f" (clear pattern >= {cfg.capacity_clear_ratio:.2f})"
+                ),
+                product_id=product_id,
+            )
+        )
