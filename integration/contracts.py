@@ -86,6 +86,14 @@ class RecordWrite:
     guard: for "update", field -> value the service wrote last time; the write of that
         field is skipped (and reported) if the org now holds something else, because a
         human changed it.
+    current: for "update" (and "upsert"), field -> value the org held when it was read
+        (from the bundle). The writer sends only fields whose value differs; when None it
+        queries the current values itself (one query per 200 records).
+    natural_key: for "create", fields that identify an equal existing record (e.g.
+        ("OpportunityId", "ContactId", "Role") for OpportunityContactRole); the writer
+        queries them first so that replays create nothing twice.
+    A field value ``parent_ref("KEY")`` stands for the id of the record written by the
+    write whose ``ref`` is "KEY" in the same batch (e.g. the Opportunity of a contact role).
     """
 
     sobject: str
@@ -98,6 +106,13 @@ class RecordWrite:
     dedupe_key: str | None = None
     guard: Mapping[str, Any] | None = None
     ref: str | None = None  # caller's handle for the outcome (e.g. the plan key)
+    current: Mapping[str, Any] | None = None
+    natural_key: tuple[str, ...] = ()
+
+
+def parent_ref(ref: str) -> str:
+    """A field value meaning "the id of the record written by the write with this ref"."""
+    return "@{" + ref + ".id}"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,192 @@
+"""Authentication against ``SALESFORCE_LOGIN_URL`` and the simple-salesforce client.
+
+simple-salesforce's own login flows always call ``https://{domain}.salesforce.com``, so we
+run the OAuth flows ourselves (JWT bearer, client credentials, password) against the
+configured login URL and build the client in session mode over our ``requests.Session``
+(CA bundle, default timeouts, response hooks for the API budget).
+
+References: "OAuth 2.0 JWT Bearer Flow for Server-to-Server Integration" (assertion with
+iss = consumer key, sub = username, aud = login URL, exp within 3 minutes, RS256),
+"OAuth 2.0 Client Credentials Flow" (HTTP Basic client authentication), "OAuth 2.0
+Username-Password Flow" — Salesforce Help, Connected Apps.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import jwt
+import requests
+from simple_salesforce import Salesforce
+
+from integration.errors import ADMIN_HINTS, Action, AuthenticationFailed, classify_response
+from service.settings import SalesforceSettings
+
+TOKEN_PATH = "/services/oauth2/token"  # noqa: S105 - a URL path, not a secret
+DEFAULT_TIMEOUT: tuple[float, float] = (10.0, 120.0)  # (connect, read) seconds
+JWT_LIFETIME_SECONDS = 180  # Salesforce accepts exp at most 3 minutes ahead
+
+
+class TimeoutSession(requests.Session):
+    """A ``requests.Session`` that puts a timeout on every request that has none.
+
+    simple-salesforce passes no timeout of its own; a request without one can hang a
+    worker forever on a half-open connection.
+    """
+
+    def __init__(self, timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
+                 ca_bundle: str | None = None) -> None:
+        super().__init__()
+        self.default_timeout = timeout
+        # Never verify=False: the emulator's certificate is trusted through its CA bundle.
+        self.verify = ca_bundle if ca_bundle else True
+        self.request_count = 0  # every HTTP request sent through this session
+
+    def request(self, method: str | bytes, url: str | bytes, *args: Any,  # type: ignore[override]
+                **kwargs: Any) -> requests.Response:
+        kwargs.setdefault("timeout", self.default_timeout)
+        if kwargs.get("timeout") is None:
+            kwargs["timeout"] = self.default_timeout
+        # requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override Session.verify
+        # (psf/requests#3829); passing verify per request keeps our CA bundle in force.
+        if kwargs.get("verify") is None:
+            kwargs["verify"] = self.verify
+        self.request_count += 1
+        return super().request(method, url, *args, **kwargs)
+
+
+@dataclass(frozen=True)
+class Token:
+    """An access token and the instance it is valid for."""
+
+    access_token: str = field(repr=False)
+    instance_url: str
+    user_id: str | None = None  # last segment of the identity URL ("id"), when given
+
+
+def _post_token(session: requests.Session, login_url: str, data: dict[str, str],
+                auth: tuple[str, str] | None = None) -> Token:
+    response = session.post(login_url.rstrip("/") + TOKEN_PATH, data=data, auth=auth,
+                            headers={"Accept": "application/json"})
+    if response.status_code != 200:
+        verdict = classify_response(response)
+        if verdict.action is Action.RETRY:  # 503 / 429 at the token endpoint: transient
+            raise requests.HTTPError(f"token endpoint answered {response.status_code}",
+                                     response=response)
+        code = verdict.code
+        hint = ADMIN_HINTS.get(code, "Check the SALESFORCE_* credentials.")
+        raise AuthenticationFailed(code or f"HTTP_{response.status_code}",
+                                   f"{verdict.message} — {hint}", response.status_code)
+    body = response.json()
+    try:
+        identity = str(body.get("id") or "")
+        return Token(access_token=body["access_token"], instance_url=body["instance_url"],
+                     user_id=identity.rstrip("/").rpartition("/")[2] or None)
+    except KeyError as exc:
+        raise AuthenticationFailed("BAD_TOKEN_RESPONSE",
+                                   f"token response lacks {exc.args[0]}") from exc
+
+
+def _require(settings: SalesforceSettings, *names: str) -> None:
+    missing = [n for n in names if not getattr(settings, n)]
+    if missing:
+        env = ", ".join("SALESFORCE_" + n.upper() for n in missing)
+        raise AuthenticationFailed("MISSING_SETTING",
+                                   f"SALESFORCE_AUTH={settings.auth} needs {env}")
+
+
+def jwt_assertion(settings: SalesforceSettings, now: float | None = None) -> str:
+    """The signed RS256 assertion of the JWT bearer flow."""
+    _require(settings, "client_id", "username", "private_key_file")
+    issued = time.time() if now is None else now
+    with open(settings.private_key_file, "rb") as handle:  # type: ignore[arg-type]
+        key = handle.read()
+    claims = {
+        "iss": settings.client_id,
+        "sub": settings.username,
+        "aud": settings.login_url.rstrip("/"),
+        "exp": int(issued) + JWT_LIFETIME_SECONDS,
+    }
+    return jwt.encode(claims, key, algorithm="RS256")
+
+
+def authenticate(settings: SalesforceSettings, session: requests.Session) -> Token:
+    """Run the configured OAuth flow once and return the token.
+
+    Raises:
+        AuthenticationFailed: missing settings or the login URL refused the grant.
+    """
+    mode = settings.auth
+    if mode == "session":
+        _require(settings, "session_id", "instance_url")
+        return Token(access_token=settings.session_id or "",
+                     instance_url=settings.instance_url or "")
+    if mode == "jwt":
+        data = {"grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer",
+                "assertion": jwt_assertion(settings)}
+        return _post_token(session, settings.login_url, data)
+    if mode == "client_credentials":
+        _require(settings, "client_id", "client_secret")
+        return _post_token(session, settings.login_url, {"grant_type": "client_credentials"},
+                           auth=(settings.client_id or "", settings.client_secret or ""))
+    _require(settings, "client_id", "username", "password")
+    data = {"grant_type": "password", "client_id": settings.client_id or "",
+            "username": settings.username or "", "password": settings.password or ""}
+    if settings.client_secret:
+        data["client_secret"] = settings.client_secret
+    return _post_token(session, settings.login_url, data)
+
+
+class Connection:
+    """The authenticated simple-salesforce client and the way to renew it.
+
+    Args:
+        settings: how to reach the org.
+        session: the HTTP session (built with ``make_session`` when None).
+        on_auth: called once per token request (the gateway counts it as an ``auth`` call).
+    """
+
+    def __init__(self, settings: SalesforceSettings, session: requests.Session | None = None,
+                 on_auth: Callable[[], None] | None = None) -> None:
+        self.settings = settings
+        self.session = session or make_session(settings)
+        self._on_auth = on_auth or (lambda: None)
+        self._client: Salesforce | None = None
+        self.instance_url: str | None = None
+        self.user_id: str | None = None  # the integration user (from the token's identity URL)
+
+    @property
+    def can_reauthenticate(self) -> bool:
+        """A given session id cannot be renewed by us."""
+        return self.settings.auth != "session"
+
+    @property
+    def client(self) -> Salesforce:
+        if self._client is None:
+            self.authenticate()
+        assert self._client is not None
+        return self._client
+
+    def authenticate(self) -> Salesforce:
+        """Get a fresh token and rebuild the client in session mode."""
+        if self.settings.auth != "session":
+            self._on_auth()
+        token = authenticate(self.settings, self.session)
+        self.instance_url = token.instance_url.rstrip("/")
+        self.user_id = token.user_id or self.user_id
+        self._client = Salesforce(
+            session_id=token.access_token,
+            instance_url=self.instance_url,
+            version=self.settings.api_version,
+            session=self.session,
+        )
+        return self._client
+
+
+def make_session(settings: SalesforceSettings,
+                 timeout: float | tuple[float, float] = DEFAULT_TIMEOUT) -> TimeoutSession:
+    """A session trusting ``SALESFORCE_CA_BUNDLE`` (or the system store) with timeouts."""
+    return TimeoutSession(timeout=timeout, ca_bundle=settings.ca_bundle)

@@ -1,0 +1,373 @@
+"""Apply ``RecordWrite``s: diff against the org, write only what changed, never twice.
+
+Per (operation, object): updates diff against ``current`` (or the org's values, queried
+200 ids a call) and skip fields a human changed (guard); upserts first look their
+external ids up, so existing records are diffed like updates and only new ones go to
+``PATCH composite/sobjects/{Obj}/{ExtField}``; create-once writes query their dedupe keys
+(``SELECT Id, Key FROM Task WHERE Key IN (...)``, 200 keys a query) and create only the
+missing; plain creates with a ``natural_key`` are looked up the same way. Writes go in
+sObject Collections of 200 (allOrNone false), or one Bulk API 2.0 ingest job above the
+bulk threshold. Record-level RETRY errors (UNABLE_TO_LOCK_ROW) are re-sent for those
+records only. Replaying the same writes therefore writes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from simple_salesforce import format_soql
+
+from integration.budget import BudgetExhausted
+from integration.bulk_ingest import bulk_ingest
+from integration.contracts import Record, RecordError, RecordWrite, WriteOutcome
+from integration.errors import Action, SalesforceFailure, record_action
+from integration.gateway import SalesforceGateway, check_api_name
+from integration.write_plan import (
+    chunks,
+    collection_body,
+    dependency_stages,
+    diff_fields,
+    diff_outcome,
+    human_edit_error,
+    link_parents_by_external_id,
+    resolve_refs,
+    result_errors,
+    same_value,
+    twin_key,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class WriteOptions:
+    collection_size: int = 200  # sObject Collections maximum
+    bulk_threshold: int = 2000  # more records than this of one kind: Bulk API 2.0 ingest
+    record_retry_attempts: int = 5
+    in_chunk: int = 200  # keys per lookup query (URI length stays ~5 KB)
+
+
+@dataclass
+class _Send:
+    """One record to send: the write's index, the write, and the body fields."""
+
+    index: int
+    write: RecordWrite
+    body: dict[str, Any]
+    note: tuple[RecordError, ...] = ()
+
+
+def _id_key(value: str) -> str:
+    return value[:15]  # the 15-character form is the case-sensitive identity
+
+
+def _covers(current: Mapping[str, Any] | None, fields: Mapping[str, Any]) -> bool:
+    if current is None:
+        return False
+    known = {k.lower() for k in current}
+    return all(f.lower() in known for f in fields)
+
+
+def _matches(record: Record, fields: Mapping[str, Any], key: Sequence[str]) -> bool:
+    lowered = {k.lower(): v for k, v in record.items()}
+    return all(same_value(lowered.get(f.lower()), fields.get(f)) for f in key)
+
+
+class RecordWriter:
+    """Applies writes through the gateway. ``exhausted`` is set when the budget stopped it."""
+
+    def __init__(self, gateway: SalesforceGateway, options: WriteOptions = WriteOptions()) -> None:
+        self.gateway = gateway
+        self.options = options
+        self.exhausted: BudgetExhausted | None = None
+        self._created: set[str] = set()  # ids created by the current apply()
+
+    def apply(self, writes: Sequence[RecordWrite]) -> list[WriteOutcome]:
+        """Apply ``writes``; one outcome per write, in the order given.
+
+        Writes the budget did not allow come back ``deferred`` (their parent refs resolved
+        where possible) and ``self.exhausted`` holds the reason.
+        """
+        self.exhausted = None
+        self._created = set()
+        originals = writes
+        writes = link_parents_by_external_id(writes)
+        outcomes: dict[int, WriteOutcome] = {}
+        ids_by_ref: dict[str, str] = {}
+        try:
+            for stage in dependency_stages(writes):
+                ready: list[tuple[int, RecordWrite]] = []
+                for i in stage:
+                    fields = resolve_refs(writes[i].fields, ids_by_ref)
+                    if fields is None:
+                        outcomes[i] = WriteOutcome(writes[i], "failed", errors=(RecordError(
+                            "PARENT_NOT_WRITTEN", "the record it refers to was not written"),))
+                    else:
+                        ready.append((i, replace(writes[i], fields=fields)))
+                self._apply_stage(ready, outcomes)
+                for i in stage:
+                    outcome = outcomes.get(i)
+                    ref = writes[i].ref
+                    if ref and outcome and outcome.record_id:
+                        ids_by_ref[ref] = outcome.record_id
+                    if outcome and outcome.status == "created" and outcome.record_id:
+                        self._created.add(_id_key(outcome.record_id))
+        except BudgetExhausted as exc:
+            self.exhausted = exc
+        result = []
+        for i, write in enumerate(writes):
+            if i in outcomes:
+                result.append(replace(outcomes[i], write=originals[i]))
+            else:
+                fields = resolve_refs(write.fields, ids_by_ref)
+                result.append(WriteOutcome(replace(write, fields=fields) if fields else write,
+                                           "deferred"))
+        return result
+
+    # -- grouping ---------------------------------------------------------------------------
+
+    def _apply_stage(self, ready: list[tuple[int, RecordWrite]],
+                     outcomes: dict[int, WriteOutcome]) -> None:
+        groups: dict[tuple[str, str, str], list[tuple[int, RecordWrite]]] = {}
+        for i, w in ready:
+            key_field = w.external_id_field or w.dedupe_field or ",".join(w.natural_key)
+            groups.setdefault((w.op, check_api_name(w.sobject), key_field), []).append((i, w))
+        for (op, sobject, key_field), items in groups.items():
+            if op == "update":
+                self._updates(sobject, items, outcomes)
+            elif op == "upsert":
+                self._upserts(sobject, key_field, items, outcomes)
+            elif op == "create_once":
+                self._create_once(sobject, key_field, items, outcomes)
+            elif op == "create":
+                self._creates(sobject, items, outcomes)
+            else:
+                raise ValueError(f"unknown write op {op!r}")
+
+    def _lookup(self, sobject: str, key_field: str, values: Sequence[Any],
+                fields: Sequence[str], unique: bool = True) -> Any:
+        """Existing records whose ``key_field`` is in ``values`` (<= in_chunk per query).
+
+        Returns key -> record when ``unique``, else the list of records.
+        """
+        select = ", ".join(dict.fromkeys(check_api_name(f) for f in ("Id", key_field, *fields)))
+        found: dict[Any, Record] = {}
+        rows: list[Record] = []
+        distinct = list(dict.fromkeys(v for v in values if v is not None))
+        for chunk in chunks(distinct, self.options.in_chunk):
+            soql = format_soql("SELECT {:literal} FROM {:literal} WHERE {:literal} IN {}",
+                               select, sobject, check_api_name(key_field), list(chunk))
+            for record in self.gateway.iter_records(soql):
+                value = record.get(key_field)
+                found[_id_key(value) if key_field == "Id" else value] = record
+                rows.append(record)
+        return found if unique else rows
+
+    # -- operations --------------------------------------------------------------------------
+
+    def _updates(self, sobject: str, items: list[tuple[int, RecordWrite]],
+                 outcomes: dict[int, WriteOutcome]) -> None:
+        # A write whose ``current`` lacks a field it writes cannot be diffed locally.
+        unknown = [w for _, w in items if not _covers(w.current, w.fields)]
+        current: dict[Any, Record] = {}
+        if unknown:
+            fields = sorted({f for w in unknown for f in w.fields})
+            current = self._lookup(sobject, "Id", [w.record_id for w in unknown], fields)
+        sends: list[_Send] = []
+        for i, w in items:
+            if not w.record_id:
+                outcomes[i] = WriteOutcome(w, "failed", errors=(RecordError(
+                    "MISSING_ID", "update without record_id"),))
+                continue
+            org = w.current if _covers(w.current, w.fields) else current.get(_id_key(w.record_id))
+            if org is None:
+                outcomes[i] = WriteOutcome(w, "failed", errors=(RecordError(
+                    "ENTITY_IS_DELETED", "the record no longer exists"),))
+                continue
+            diff = diff_fields(w.fields, org, w.guard)
+            done = diff_outcome(w, diff, w.record_id)
+            if done is not None:
+                outcomes[i] = done
+                continue
+            note = (human_edit_error(diff.skipped_human_edit),) if diff.skipped_human_edit else ()
+            sends.append(_Send(i, w, {"Id": w.record_id, **diff.changed}, note))
+        self._send("update", sobject, sends, outcomes)
+
+    def _upserts(self, sobject: str, ext_field: str, items: list[tuple[int, RecordWrite]],
+                 outcomes: dict[int, WriteOutcome]) -> None:
+        fields = sorted({f for _, w in items for f in w.fields})
+        existing = self._lookup(sobject, ext_field, [w.external_id for _, w in items], fields)
+        updates: list[_Send] = []
+        inserts: list[_Send] = []
+        for i, w in items:
+            org = existing.get(w.external_id)
+            if org is None:
+                inserts.append(_Send(i, w, {**w.fields, ext_field: w.external_id}))
+                continue
+            diff = diff_fields(w.fields, org, w.guard)
+            done = diff_outcome(w, diff, org["Id"])
+            if done is not None:
+                outcomes[i] = done
+            else:
+                note = (human_edit_error(diff.skipped_human_edit),) if diff.skipped_human_edit \
+                    else ()
+                updates.append(_Send(i, w, {"Id": org["Id"], **diff.changed}, note))
+        self._send("update", sobject, updates, outcomes)
+        self._send("upsert", sobject, inserts, outcomes, ext_field=ext_field)
+
+    def _create_once(self, sobject: str, key_field: str, items: list[tuple[int, RecordWrite]],
+                     outcomes: dict[int, WriteOutcome]) -> None:
+        existing = self._lookup(sobject, key_field, [w.dedupe_key for _, w in items], ())
+        first: dict[Any, int] = {}
+        sends: list[_Send] = []
+        duplicates: list[tuple[int, RecordWrite]] = []
+        for i, w in items:
+            if w.dedupe_key in existing:
+                outcomes[i] = WriteOutcome(w, "unchanged", existing[w.dedupe_key]["Id"])
+            elif w.dedupe_key in first:
+                duplicates.append((i, w))  # same key twice in one plan: create it once
+            else:
+                first[w.dedupe_key] = i
+                sends.append(_Send(i, w, {**w.fields, key_field: w.dedupe_key}))
+
+        def recheck(pending: list[_Send]) -> list[_Send]:
+            # A create whose reply was lost may have happened: look before sending again.
+            found = self._lookup(sobject, key_field, [s.write.dedupe_key for s in pending], ())
+            for s in pending:
+                if s.write.dedupe_key in found:
+                    outcomes[s.index] = WriteOutcome(s.write, "created",
+                                                     found[s.write.dedupe_key]["Id"])
+            return [s for s in pending if s.write.dedupe_key not in found]
+
+        self._send("create", sobject, sends, outcomes, key_field=key_field, recheck=recheck)
+        for i, w in duplicates:
+            twin = outcomes.get(first[w.dedupe_key])
+            if twin is not None:
+                outcomes[i] = WriteOutcome(w, "unchanged", twin.record_id, twin.errors)
+
+    def _creates(self, sobject: str, items: list[tuple[int, RecordWrite]],
+                 outcomes: dict[int, WriteOutcome]) -> None:
+        """Plain inserts; a twin already in the org (same parent, same values) is kept."""
+        lookups: dict[str, set[str]] = {}
+        for _, w in items:
+            lead, key = twin_key(w)
+            parent = w.fields.get(lead) if lead else None
+            # A parent created moments ago in this apply cannot have children yet.
+            if lead and parent is not None and _id_key(str(parent)) not in self._created:
+                lookups.setdefault(lead, set()).update(key)
+        existing: list[Record] = []
+        for lead, key_fields in lookups.items():
+            values = [w.fields.get(lead) for _, w in items if twin_key(w)[0] == lead]
+            existing.extend(self._lookup(sobject, lead, values, sorted(key_fields),
+                                         unique=False))
+        sends: list[_Send] = []
+        for i, w in items:
+            lead, key = twin_key(w)
+            match = next((r for r in existing if lead and _matches(r, w.fields, key)), None)
+            if match is not None:
+                outcomes[i] = WriteOutcome(w, "unchanged", match["Id"])
+            else:
+                sends.append(_Send(i, w, dict(w.fields)))
+        self._send("create", sobject, sends, outcomes)
+
+    # -- sending -----------------------------------------------------------------------------
+
+    def _send(self, mode: str, sobject: str, sends: list[_Send],
+              outcomes: dict[int, WriteOutcome], *, ext_field: str | None = None,
+              key_field: str | None = None,
+              recheck: Callable[[list[_Send]], list[_Send]] | None = None) -> None:
+        if not sends:
+            return
+        bulk_key = "Id" if mode == "update" else ext_field or key_field
+        if len(sends) > self.options.bulk_threshold and bulk_key:
+            sends = self._send_bulk(mode, sobject, sends, outcomes, bulk_key, ext_field)
+        for chunk in chunks(sends, self.options.collection_size):
+            self._send_collection(mode, sobject, list(chunk), outcomes, ext_field, recheck)
+
+    def _status(self, mode: str, result: Mapping[str, Any]) -> str:
+        if mode == "update":
+            return "updated"
+        if mode == "upsert":
+            return "created" if result.get("created", True) else "updated"
+        return "created"
+
+    def _send_collection(self, mode: str, sobject: str, pending: list[_Send],
+                         outcomes: dict[int, WriteOutcome], ext_field: str | None,
+                         recheck: Callable[[list[_Send]], list[_Send]] | None) -> None:
+        method, path = {"update": ("PATCH", "composite/sobjects"),
+                        "upsert": ("PATCH", f"composite/sobjects/{sobject}/{ext_field}"),
+                        "create": ("POST", "composite/sobjects")}[mode]
+        last_errors: dict[int, tuple[RecordError, ...]] = {}
+        for attempt in range(self.options.record_retry_attempts):
+            results, pending = self._post(method, path, sobject, pending, recheck)
+            if len(results or []) != len(pending):
+                raise SalesforceFailure("BAD_COLLECTION_REPLY",
+                                        f"{len(pending)} records sent, "
+                                        f"{len(results or [])} results")
+            retry: list[_Send] = []
+            for send, res in zip(pending, results, strict=True):
+                if res.get("success"):
+                    outcomes[send.index] = WriteOutcome(send.write, self._status(mode, res),
+                                                        res.get("id") or send.body.get("Id"),
+                                                        send.note)
+                    continue
+                errors = result_errors(res)
+                if errors and all(record_action(e.status_code) is Action.RETRY for e in errors):
+                    retry.append(send)
+                    last_errors[send.index] = errors
+                else:
+                    outcomes[send.index] = WriteOutcome(send.write, "failed",
+                                                        send.body.get("Id"), errors)
+            if not retry:
+                return
+            log.info("%d %s records hit transient errors; retrying them", len(retry), sobject)
+            self.gateway.sleep(self.gateway.policy.delay(attempt))
+            pending = retry
+        for send in pending:
+            outcomes[send.index] = WriteOutcome(send.write, "failed", send.body.get("Id"),
+                                                last_errors.get(send.index, ()))
+
+    def _post(self, method: str, path: str, sobject: str, pending: list[_Send],
+              recheck: Callable[[list[_Send]], list[_Send]] | None
+              ) -> tuple[list[dict[str, Any]], list[_Send]]:
+        """One collection call; the body is rebuilt per attempt after ``recheck``."""
+        state = {"pending": pending}
+
+        def before_retry() -> None:
+            if recheck is not None:
+                state["pending"] = recheck(state["pending"])
+
+        def send(sf: Any) -> list[dict[str, Any]]:
+            if not state["pending"]:
+                return []
+            body = collection_body(sobject, [s.body for s in state["pending"]])
+            return sf.restful(path, method=method, json=body) or []
+
+        results = self.gateway.call("collection_write", send, before_retry=before_retry)
+        return results, state["pending"]
+
+    def _send_bulk(self, mode: str, sobject: str, sends: list[_Send],
+                   outcomes: dict[int, WriteOutcome], key_field: str,
+                   ext_field: str | None) -> list[_Send]:
+        """Send with one ingest job; return the sends to retry over collections."""
+        operation = {"update": "update", "upsert": "upsert", "create": "insert"}[mode]
+        result = bulk_ingest(self.gateway, sobject, operation, [s.body for s in sends],
+                             key_field, ext_field)
+        again: list[_Send] = []
+        for send in sends:
+            raw = str(send.body.get(key_field, ""))
+            key = raw[:15] if key_field == "Id" else raw
+            if key in result.succeeded:
+                record_id, created = result.succeeded[key]
+                status = self._status(mode, {"created": created})
+                outcomes[send.index] = WriteOutcome(send.write, status, record_id, send.note)
+            elif key in result.failed and not all(
+                    record_action(e.status_code) is Action.RETRY for e in result.failed[key]):
+                outcomes[send.index] = WriteOutcome(send.write, "failed", send.body.get("Id"),
+                                                    result.failed[key])
+            else:
+                again.append(send)  # transient failure or unprocessed: collections retry
+        return again
