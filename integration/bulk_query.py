@@ -65,8 +65,10 @@ def iter_result_pages(gateway: SalesforceGateway, job_id: str,
             params["locator"] = locator
         response = gateway.raw("GET", f"jobs/query/{job_id}/results", "bulk_job_step",
                                params=params, headers={"Accept": "text/csv"})
-        yield csv_text(response)
+        text = csv_text(response)
         locator = response.headers.get("Sforce-Locator")
+        del response  # the raw bytes need not outlive their decoded text
+        yield text
         if not locator or locator == "null":
             return
     raise SalesforceFailure("TOO_MANY_PAGES", f"bulk job {job_id} has too many result pages")

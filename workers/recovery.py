@@ -10,6 +10,7 @@ keys, diff-before-write), so running the interrupted job again loses and duplica
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import socket
@@ -54,17 +55,26 @@ def recover(conn: redis.Redis, queue_names: Sequence[str]) -> list[str]:
     recovered: list[str] = []
     for name in queue_names:
         registry = StartedJobRegistry(name, connection=conn)
-        expired = False
+        intervals: dict[str, str | None] = {}
         for member, _score in conn.zrange(registry.key, 0, -1, withscores=True):
             job_id = member.decode().split(":", 1)[0]
             job = Queue(name, connection=conn).fetch_job(job_id)
             if job is None or job.worker_name not in dead_names:
                 continue
             conn.zadd(registry.key, {member: 1})  # expired long ago
+            # The job did not fail, its worker died: retry it now, not after the back-off
+            # meant for Salesforce outages (restored below for any later failure).
+            raw = conn.hget(job.key, "retry_intervals")
+            intervals[job.key] = raw.decode() if raw else None
+            conn.hset(job.key, "retry_intervals", json.dumps([0]))
             recovered.append(job_id)
-            expired = True
-        if expired:
+        if intervals:
             registry.cleanup()
+            for key, raw in intervals.items():
+                if raw is None:
+                    conn.hdel(key, "retry_intervals")
+                else:
+                    conn.hset(key, "retry_intervals", raw)
     for worker in dead:
         worker.register_death()
     if recovered:
