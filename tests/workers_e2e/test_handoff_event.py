@@ -11,6 +11,7 @@ import time
 import uuid
 
 import pytest
+from simple_salesforce import format_soql
 from werkzeug.serving import make_server
 
 from emulator.testing import running_emulator
@@ -45,10 +46,10 @@ def web(redis_url, redis_conn):
 
 
 def _cs_opportunities(org, account_id: str) -> list[dict]:
-    return org.store.query(
+    return org.store.query(format_soql(
         "SELECT Id, StageName, LeadSource, Amount, CloseDate, Expansion_Key__c, Description "
-        "FROM Opportunity WHERE AccountId = '" + account_id + "' "
-        "AND LeadSource = 'CS-driven Expansion'")
+        "FROM Opportunity WHERE AccountId = {} AND LeadSource = 'CS-driven Expansion'",
+        account_id))
 
 
 def _events_queued(redis_conn) -> int:
@@ -108,11 +109,13 @@ def test_given_qualified_follow_up_when_event_arrives_five_times_then_one_opport
         assert opportunity["Amount"] > 0
         assert "EXPANSION OPPORTUNITY HANDOFF" in opportunity["Description"]
         assert "Month-end reporting takes 3 days" in opportunity["Description"]
-        roles = org.store.query("SELECT ContactId, Role FROM OpportunityContactRole WHERE "
-                                "OpportunityId = '" + opportunity["Id"] + "'")
+        roles = org.store.query(format_soql("SELECT ContactId, Role FROM OpportunityContactRole "
+                                            "WHERE OpportunityId = {}", opportunity["Id"]))
         assert roles and len({r["ContactId"] for r in roles}) == len(roles)
-        [task] = org.store.query("SELECT Status FROM Task WHERE Id = '" + follow_up["Id"] + "'")
+        [task] = org.store.query(format_soql("SELECT Status FROM Task WHERE Id = {}",
+                                             follow_up["Id"]))
         assert task["Status"] == "Completed"
-        alignment = org.store.query("SELECT Id FROM Task WHERE Radar_Action__c = "
-                                    "'handoff_alignment' AND WhatId = '" + follow_up["WhatId"] + "'")
+        alignment = org.store.query(format_soql(
+            "SELECT Id FROM Task WHERE Radar_Action__c = 'handoff_alignment' AND WhatId = {}",
+            follow_up["WhatId"]))
         assert len(alignment) == 1
