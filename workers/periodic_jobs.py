@@ -70,9 +70,10 @@ def _activities(rt: Runtime, gateway, spec: ReadSpec, now: datetime) -> list[Act
     assert task is not None
     action = mapping.api("task.radar_action")
     status = mapping.api("task.status")
+    fields = ["Id", *(f for f in task.fields if f.lower() != "id")]  # the reader adds Id itself
     soql = format_soql(
         "SELECT {:literal} FROM {:literal} WHERE {:literal} = {} AND {:literal} != {}",
-        ", ".join(check_api_name(f) for f in task.fields), check_api_name(task.sobject),
+        ", ".join(check_api_name(f) for f in fields), check_api_name(task.sobject),
         check_api_name(action), "follow_up", check_api_name(status), "Completed")
     found: list[Activity] = []
     by_account: dict[str, list[dict]] = {}
