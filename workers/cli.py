@@ -71,19 +71,30 @@ def sync(mode: str, accounts: tuple[str, ...], inline: bool, wait: bool) -> None
     if inline:
         Worker([Queue(n, connection=conn) for n in ALL_QUEUES], connection=conn).work(burst=True)
     elif wait:
-        _wait_drained(conn)
+        _wait_drained(conn, job)
     if inline or wait:
         click.echo(json.dumps(insights.rebuild(conn, settings.org_key)["written"]))
 
 
-def _wait_drained(conn, timeout: float = 6 * 3600) -> None:
-    from rq.registry import StartedJobRegistry  # noqa: PLC0415
+def _wait_drained(conn, job=None, timeout: float = 6 * 3600) -> None:
+    """Wait for ``job``, then until no job is queued, running, scheduled for a retry or held
+    back by the per-org write limit — seen idle twice in a row, since RQ moves a job out of
+    its queue a moment before it registers it as started."""
+    from rq.rate_limit import RateLimitRegistry  # noqa: PLC0415
+    from rq.registry import ScheduledJobRegistry, StartedJobRegistry  # noqa: PLC0415
 
     deadline = time.monotonic() + timeout
+    idle = 0
     while time.monotonic() < deadline:
+        if job is not None and job.get_status(refresh=True) not in ("finished", "failed",
+                                                                   "stopped", "canceled"):
+            time.sleep(0.5)
+            continue
         busy = sum(Queue(n, connection=conn).count + StartedJobRegistry(n, connection=conn).count
-                   for n in ALL_QUEUES)
-        if busy == 0:
+                   + ScheduledJobRegistry(n, connection=conn).count for n in ALL_QUEUES)
+        busy += sum(r.get_rate_limited_job_count() for r in RateLimitRegistry.all(conn))
+        idle = idle + 1 if busy == 0 else 0
+        if idle >= 2:
             return
         time.sleep(0.5)
     raise click.ClickException("timed out waiting for the queues to drain")

@@ -28,6 +28,7 @@ from integration.reader import OrgReader
 from integration.sync import SyncRun
 from integration.writer import RecordWriter
 from workers import insights
+from workers.files import sync_files
 from workers.pipeline import ScanContext, process_bundle
 from workers.queues import (
     DEFAULT_RETRY,
@@ -170,6 +171,8 @@ def _detect_and_write(rt: Runtime, gateway, sc: ScanContext, bundles: Sequence[A
         results.append(result)
     writer = RecordWriter(gateway)
     outcomes = writer.apply(writes)
+    if writer.exhausted is None:
+        outcomes += sync_files(gateway, [f for r in results for f in r.files])
     counts = Counter(o.status for o in outcomes)
     failures = [o for o in outcomes if o.status == "failed"]
     for failure in failures:
@@ -229,7 +232,8 @@ def incremental_sync(org_key: str = "default") -> dict:
         return result.writes
 
     report = SyncRun(gateway, spec, rt.runs, planner).run("incremental")
-    insights.record(rt.redis, org_key, state.get("results", []), None, report.run_id)
+    files = sync_files(gateway, [f for r in state.get("results", []) for f in r.files])
+    insights.record(rt.redis, org_key, state.get("results", []), files, report.run_id)
     return {"run_id": report.run_id, "status": report.status, "accounts": report.accounts,
             "writes": dict(report.outcomes), "calls": report.calls}
 

@@ -17,7 +17,7 @@ from crm_mapping.snapshots import to_org_context, to_snapshot
 from crm_mapping.translate import OrgIndex, build_org_index, last_written_of
 from crm_mapping.writes import to_record_writes
 from detection.config import DEFAULT_CONFIG, DetectionConfig
-from detection.documents import outreach_draft, qbr_agenda, value_story
+from detection.documents import account_plan, outreach_draft, qbr_agenda, value_story
 from detection.findings import AccountFindings, ChampionIndex, PortfolioBenchmark
 from detection.scan import scan_account
 from detection.snapshot import AccountSnapshot, OrgContext, PriorScan
@@ -26,6 +26,7 @@ from integration.contracts import AccountBundle, OrgData, Record, RecordWrite
 from plays.account_plan import plan_account
 from plays.config import PlaysConfig
 from plays.handoff import plan_handoff, ready_for_handoff
+from workers.files import TITLE_PREFIX, AccountFile
 from workers.portfolio import prior_of
 
 
@@ -70,6 +71,7 @@ class AccountResult:
     writes: list[RecordWrite]
     prior: PriorScan
     issues: list = field(default_factory=list)
+    files: list[AccountFile] = field(default_factory=list)
 
 
 def snapshot_of(bundle: AccountBundle, sc: ScanContext) -> AccountSnapshot:
@@ -84,9 +86,9 @@ def process_bundle(bundle: AccountBundle, sc: ScanContext,
                             sc.detection, sc.now)
     white_space_text = (render_white_space(findings.white_space, limit=sc.plays.long_text_limit)
                         if findings.white_space is not None else None)
+    qbr_brief = _qbr_brief(snapshot, findings, sc)
     plan = plan_account(snapshot, findings, sc.ctx, sc.now, sc.plays,
-                        white_space_text=white_space_text,
-                        qbr_brief=_qbr_brief(snapshot, findings, sc),
+                        white_space_text=white_space_text, qbr_brief=qbr_brief,
                         outreach=_outreach(snapshot, findings, sc))
     for activity in snapshot.activities:
         if ready_for_handoff(activity, sc.plays):
@@ -104,7 +106,21 @@ def process_bundle(bundle: AccountBundle, sc: ScanContext,
     writes = to_record_writes(plan, sc.mapping, last_written, issues,
                               {rid: rec for rid, (_, rec) in records.items()})
     prior_now = prior_of(snapshot, findings.health.score, sc.now)
-    return AccountResult(snapshot.id, snapshot, findings, writes, prior_now, issues)
+    return AccountResult(snapshot.id, snapshot, findings, writes, prior_now, issues,
+                         _files(snapshot, findings, sc, qbr_brief))
+
+
+def _files(snapshot: AccountSnapshot, findings: AccountFindings, sc: ScanContext,
+           qbr_brief: str | None) -> list[AccountFile]:
+    """The account plan of strategic (T1) accounts and the brief of an upcoming QBR."""
+    files = []
+    if snapshot.tier == "T1" and findings.routing.play != "renewal_rescue":
+        names = {u.id: u.name for u in sc.ctx.users}
+        files.append(AccountFile(snapshot.id, TITLE_PREFIX + "Account plan",
+                                 account_plan(snapshot, findings, sc.now, user_names=names)))
+    if qbr_brief is not None:
+        files.append(AccountFile(snapshot.id, TITLE_PREFIX + "QBR brief", qbr_brief))
+    return files
 
 
 def deal_size(findings: AccountFindings, snapshot: AccountSnapshot) -> float:

@@ -1,0 +1,90 @@
+"""Longer documents as Salesforce Files on the Account: the account plan and the QBR brief.
+
+A refreshed document becomes a new version of the same file (ContentVersion with the
+file's ContentDocumentId), never a second file; an unchanged one writes nothing. The
+latest version's Description carries a hash of its text, so "unchanged" costs no download.
+Salesforce Files: a ContentVersion inserted with FirstPublishLocationId creates the
+ContentDocument and links it to that record; one inserted with ContentDocumentId adds a
+version to that document (Object Reference, "ContentVersion").
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from simple_salesforce import format_soql
+
+from integration.contracts import RecordWrite, WriteOutcome
+from integration.gateway import SalesforceGateway
+from integration.writer import RecordWriter
+
+TITLE_PREFIX = "Expansion Radar — "
+IN_CHUNK = 200
+
+
+@dataclass(frozen=True)
+class AccountFile:
+    account_id: str
+    title: str  # e.g. "Expansion Radar — Account plan"
+    text: str
+
+    @property
+    def digest(self) -> str:
+        return "sha256:" + hashlib.sha256(self.text.encode()).hexdigest()
+
+    @property
+    def file_name(self) -> str:
+        slug = self.title.removeprefix(TITLE_PREFIX).lower().replace(" ", "-")
+        return f"expansion-radar-{slug}.md"
+
+
+def _latest(gateway: SalesforceGateway, account_ids: Sequence[str]) -> dict[tuple[str, str], dict]:
+    """(account id, title) -> the latest version of our file on that account."""
+    documents: dict[str, str] = {}  # document id -> account id
+    for start in range(0, len(account_ids), IN_CHUNK):
+        chunk = list(account_ids[start:start + IN_CHUNK])
+        soql = format_soql("SELECT ContentDocumentId, LinkedEntityId FROM ContentDocumentLink "
+                           "WHERE LinkedEntityId IN {}", chunk)
+        for link in gateway.iter_records(soql):
+            documents[link["ContentDocumentId"]] = link["LinkedEntityId"]
+    latest: dict[tuple[str, str], dict] = {}
+    ids = sorted(documents)
+    for start in range(0, len(ids), IN_CHUNK):
+        soql = format_soql("SELECT Id, ContentDocumentId, Title, Description FROM ContentVersion "
+                           "WHERE IsLatest = true AND ContentDocumentId IN {} AND Title LIKE {}",
+                           ids[start:start + IN_CHUNK], TITLE_PREFIX + "%")
+        for version in gateway.iter_records(soql):
+            account = documents[version["ContentDocumentId"]]
+            latest[(account, version["Title"])] = version
+    return latest
+
+
+def sync_files(gateway: SalesforceGateway, files: Iterable[AccountFile]) -> list[WriteOutcome]:
+    """Create or re-version the given files; unchanged ones are left alone.
+
+    Returns:
+        The outcomes of the versions written (empty when nothing changed).
+    """
+    wanted = list(files)
+    if not wanted:
+        return []
+    latest = _latest(gateway, sorted({f.account_id for f in wanted}))
+    writes = []
+    for item in wanted:
+        current = latest.get((item.account_id, item.title))
+        if current is not None and current.get("Description") == item.digest:
+            continue
+        fields = {"Title": item.title, "PathOnClient": item.file_name,
+                  "VersionData": base64.b64encode(item.text.encode()).decode(),
+                  "Description": item.digest}
+        if current is None:
+            fields["FirstPublishLocationId"] = item.account_id
+        else:
+            fields["ContentDocumentId"] = current["ContentDocumentId"]
+            fields["ReasonForChange"] = "Refreshed by Expansion Radar"
+        writes.append(RecordWrite(sobject="ContentVersion", op="create", fields=fields,
+                                  ref=f"file:{item.account_id}:{item.title}"))
+    return RecordWriter(gateway).apply(writes) if writes else []
