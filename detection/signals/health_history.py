@@ -7,15 +7,28 @@ from detection.signals.facts import ScanFacts
 
 
 def previous_health_score(facts: ScanFacts) -> tuple[float | None, str]:
-    """(score, where it came from) before this scan.
+    """(score, where it came from) that a health decline is measured against.
 
-    signal-rules.md: the PriorScan's score when there is one; otherwise the value 30 days
-    ago from AccountHistory on Health_Score__c (the OldValue of the earliest change within
-    the last 30 days). None when neither says anything.
+    The higher of two references (signal-rules.md): the value 30 days ago from
+    AccountHistory on Health_Score__c (the OldValue of the earliest change within the last 30
+    days) and the PriorScan's score. A drop since the last scan is caught even without field
+    history, and a drop over the last 30 days stays reported for its whole episode instead of
+    vanishing at the next scan (whose prior already holds the lowered score).
     """
+    candidates: list[tuple[float, str]] = []
+    history = _history_reference(facts)
+    if history is not None:
+        candidates.append(history)
     prior = facts.prior
     if prior is not None and prior.health_score is not None:
-        return prior.health_score, f"last scan on {prior.scanned_at.date().isoformat()}"
+        candidates.append((prior.health_score,
+                           f"last scan on {prior.scanned_at.date().isoformat()}"))
+    if not candidates:
+        return None, "no earlier score"
+    return max(candidates, key=lambda item: item[0])
+
+
+def _history_reference(facts: ScanFacts) -> tuple[float, str] | None:
     days = facts.config.health_history_days
     earliest = None
     for change in facts.snapshot.history:
@@ -24,9 +37,9 @@ def previous_health_score(facts: ScanFacts) -> tuple[float | None, str]:
         if earliest is None or change.changed_at < earliest.changed_at:
             earliest = change
     if earliest is None or earliest.old_value is None:
-        return None, "no earlier score"
+        return None
     try:
         value = float(earliest.old_value)
     except ValueError:
-        return None, "no earlier score"
+        return None
     return value, f"AccountHistory, {days} days ago (changed {earliest.changed_at.date()})"

@@ -67,6 +67,22 @@ def test_given_health_history_without_prior_then_value_30_days_ago_is_compared(c
     assert bool(of_type(account(health_score=75, history=rows), "health_decline")) is fires
 
 
+@pytest.mark.parametrize(
+    ("prior_score", "history_old", "fires"),
+    [
+        (75, "85", True),  # rescanned after a 30-day drop: the decline stays reported
+        (85, "60", True),  # rose over 30 days but fell 10 since the last scan
+        (80, "84", False),  # neither reference is 10 above the current 75
+    ],
+)
+def test_given_prior_scan_and_history_then_decline_measured_against_the_higher(
+        prior_score, history_old, fires):
+    rows = (history("001A", "account.health_score", history_old, "75", 12),)
+    prior = PriorScan(scanned_at=dt_days_ago(1), health_score=prior_score)
+    found = of_type(account(health_score=75, history=rows), "health_decline", prior=prior)
+    assert bool(found) is fires
+
+
 def test_given_no_health_score_at_all_then_health_decline_not_judged_only_if_unknown():
     snap = account(health_score=None)  # the scorecard computes one
     signals, gaps = detect(snap)
