@@ -3,19 +3,34 @@
 Keys (``radar:{org_key}:...``):
   accounts       hash: account id -> JSON summary of its latest findings
   written        hash: "<sobject>:<status>" -> count of write outcomes
-  insights       JSON document rebuilt from the two above (see ``rebuild``)
+  insights       JSON document rebuilt from the two above (see ``rebuild``), in the format
+                 the admin pages read (service.admin.sources), plus "accounts" and "strength"
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import redis
 
+from detection.documents.handoff import Qualification
+from detection.funnel import (
+    AccountRecord,
+    FollowUpRecord,
+    FunnelMetrics,
+    OpportunityRecord,
+    SignalLogRecord,
+    funnel_metrics,
+)
 from integration.contracts import WriteOutcome
+from plays.fields import LEAD_SOURCE_CS_EXPANSION
+
+FUNNEL_DAYS = 90  # the dashboard's funnel looks at the last quarter
 
 
 def summary_of(result: Any) -> dict[str, Any]:
@@ -43,7 +58,56 @@ def summary_of(result: Any) -> dict[str, Any]:
         "at_risk": findings.routing.play == "renewal_rescue"
         or any(s.category == "risk" for s in findings.signals),
         "scanned_at": findings.scanned_at.isoformat(),
+        "funnel": _funnel_records(snapshot, findings),
     }
+
+
+def _funnel_records(snapshot: Any, findings: Any) -> dict[str, Any]:
+    """What the org held for this account when it was read: the service's signal logs and
+    follow-ups, the CS-driven Opportunities, and the account facts the funnel slices by."""
+    since = findings.scanned_at.date() - timedelta(days=FUNNEL_DAYS)
+    activities = snapshot.activities
+    return {
+        "acv": findings.white_space.current_acv if findings.white_space else (snapshot.arr or 0.0),
+        "active_contacts": findings.stakeholders.active_contacts,
+        "qbr_held": any(a.activity_date and a.activity_date >= since and not a.radar_action
+                        and "qbr" in (a.subject or "").lower() for a in activities),
+        "signals": [[a.signal_type, a.activity_date.isoformat(), a.id] for a in activities
+                    if a.radar_action == "signal_log" and a.signal_type and a.activity_date],
+        "follow_ups": [[(a.created_date.date() if a.created_date else a.activity_date).isoformat(),
+                        Qualification.from_task(a).filled(), a.id] for a in activities
+                       if a.radar_action == "follow_up" and (a.created_date or a.activity_date)],
+        "opportunities": [[o.id, o.created_date.date().isoformat(), o.amount, o.lead_source,
+                           o.is_closed, o.is_won,
+                           o.close_date.isoformat() if o.close_date else None]
+                          for o in snapshot.opportunities
+                          if o.lead_source == LEAD_SOURCE_CS_EXPANSION and o.created_date],
+    }
+
+
+def funnel_of(summaries: dict[str, dict[str, Any]], today: date) -> FunnelMetrics | None:
+    """The funnel metrics (detection.funnel) over the last FUNNEL_DAYS of what the org held."""
+    if not summaries:
+        return None
+    accounts, signals, follow_ups, opportunities = [], [], [], []
+    for account_id, summary in summaries.items():
+        records = summary.get("funnel") or {}
+        accounts.append(AccountRecord(account_id, summary["tier"], summary["csm"] or
+                                      summary["owner"], float(records.get("acv") or 0.0),
+                                      int(records.get("active_contacts") or 0),
+                                      bool(records.get("qbr_held"))))
+        signals += [SignalLogRecord(account_id, kind, date.fromisoformat(day), task_id)
+                    for kind, day, task_id in records.get("signals", ())]
+        follow_ups += [FollowUpRecord(account_id, date.fromisoformat(day), filled, task_id)
+                       for day, filled, task_id in records.get("follow_ups", ())]
+        opportunities += [
+            OpportunityRecord(oid, account_id, date.fromisoformat(created), amount, source,
+                              closed, won, date.fromisoformat(close) if close else None)
+            for oid, created, amount, source, closed, won, close in
+            records.get("opportunities", ())]
+    return funnel_metrics(accounts=accounts, signals=signals, follow_ups=follow_ups,
+                          opportunities=opportunities,
+                          period_start=today - timedelta(days=FUNNEL_DAYS), period_end=today)
 
 
 def record(conn: redis.Redis, org_key: str, results: Sequence[Any],
@@ -88,8 +152,13 @@ def rebuild(conn: redis.Redis, org_key: str) -> dict[str, Any]:
     def total(sobject: str, status: str) -> int:
         return written.get(f"{sobject}:{status}", 0)
 
+    latest = max((s["scanned_at"] for s in summaries.values()), default=None)
+    today = datetime.fromisoformat(latest).date() if latest else date.today()
+    funnel = funnel_of(summaries, today)
     document = {
         "accounts": len(summaries),
+        "generated_at": latest or "",
+        "funnel": dataclasses.asdict(funnel) if funnel is not None else None,
         "portfolio": portfolio,
         "signals": {k: dict(v) for k, v in sorted(signals.items())},
         "strength": dict(Counter(s["strength"] for s in summaries.values())),
@@ -100,7 +169,7 @@ def rebuild(conn: redis.Redis, org_key: str) -> dict[str, Any]:
                     "contact_updates": total("Contact", "updated"),
                     "failed": sum(n for k, n in written.items() if k.endswith(":failed"))},
     }
-    conn.set(f"{prefix}:insights", json.dumps(document), ex=300)
+    conn.set(f"{prefix}:insights", json.dumps(document, default=str), ex=300)
     return document
 
 
