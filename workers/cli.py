@@ -13,6 +13,12 @@ from service.settings import Settings
 from workers import insights, logfilter, recovery
 from workers.queues import ALL_QUEUES, DEFAULT_RETRY, SCAN, connect
 
+# RQ's default is 10 minutes. Maintenance is also when a worker takes over the scheduler of
+# a worker whose scheduler process died (it exits on a Redis restart; its lock lapses after
+# 61 s) and cleans abandoned jobs: with the default, retries scheduled across a Redis restart
+# waited up to 10 minutes (bench/chaos.py). The extra registry scans are cheap.
+MAINTENANCE_SECONDS = 30
+
 
 def _conn(settings: Settings):
     return connect(settings.redis_url)
@@ -28,8 +34,8 @@ def worker(queues: tuple[str, ...], burst: bool) -> None:
     conn = _conn(settings)
     names = queues or ALL_QUEUES
     recovery.recover(conn, ALL_QUEUES)
-    Worker([Queue(n, connection=conn) for n in names], connection=conn).work(
-        burst=burst, with_scheduler=True)
+    Worker([Queue(n, connection=conn) for n in names], connection=conn,
+           maintenance_interval=MAINTENANCE_SECONDS).work(burst=burst, with_scheduler=True)
 
 
 @click.command()

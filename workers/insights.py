@@ -4,7 +4,9 @@ Keys (``radar:{org_key}:...``):
   accounts       hash: account id -> JSON summary of its latest findings
   written        hash: "<sobject>:<status>" -> count of write outcomes
   insights       JSON document rebuilt from the two above (see ``rebuild``), in the format
-                 the admin pages read (service.admin.sources), plus "accounts" and "strength"
+                 the admin pages read (service.admin.sources), plus "accounts" and "strength";
+                 deleted after each scan and cached for 5 minutes, so readers that find it
+                 missing call ``load`` (which rebuilds it)
 """
 
 from __future__ import annotations
@@ -72,7 +74,10 @@ def _funnel_records(snapshot: Any, findings: Any) -> dict[str, Any]:
         "active_contacts": findings.stakeholders.active_contacts,
         "qbr_held": any(a.activity_date and a.activity_date >= since and not a.radar_action
                         and "qbr" in (a.subject or "").lower() for a in activities),
-        "signals": [[a.signal_type, a.activity_date.isoformat(), a.id] for a in activities
+        # [type, day, task id, strength]: the strength feeds the dashboard's signal-log
+        # counts by type and strength (readers of older 3-item entries still work)
+        "signals": [[a.signal_type, a.activity_date.isoformat(), a.id, a.signal_strength]
+                    for a in activities
                     if a.radar_action == "signal_log" and a.signal_type and a.activity_date],
         "follow_ups": [[(a.created_date.date() if a.created_date else a.activity_date).isoformat(),
                         Qualification.from_task(a).filled(), a.id] for a in activities
@@ -97,7 +102,7 @@ def funnel_of(summaries: dict[str, dict[str, Any]], today: date) -> FunnelMetric
                                       int(records.get("active_contacts") or 0),
                                       bool(records.get("qbr_held"))))
         signals += [SignalLogRecord(account_id, kind, date.fromisoformat(day), task_id)
-                    for kind, day, task_id in records.get("signals", ())]
+                    for kind, day, task_id, *_ in records.get("signals", ())]
         follow_ups += [FollowUpRecord(account_id, date.fromisoformat(day), filled, task_id)
                        for day, filled, task_id in records.get("follow_ups", ())]
         opportunities += [
@@ -130,8 +135,12 @@ def rebuild(conn: redis.Redis, org_key: str) -> dict[str, Any]:
     summaries = {k.decode(): json.loads(v) for k, v in conn.hgetall(f"{prefix}:accounts").items()}
     written = {k.decode(): int(v) for k, v in conn.hgetall(f"{prefix}:written").items()}
     signals: dict[str, Counter] = defaultdict(Counter)
+    signal_logs: dict[str, Counter] = defaultdict(Counter)
     digest = []
     for account_id, summary in sorted(summaries.items()):
+        # what the org held: the signal_log Tasks this account's last scan read
+        for entry in (summary.get("funnel") or {}).get("signals", ()):
+            signal_logs[entry[0]][(entry[3] if len(entry) > 3 else None) or "-"] += 1
         for item in summary["expansion"]:
             signals[item["type"]][summary["strength"]] += 1
         for kind in summary["signals"]:
@@ -161,6 +170,7 @@ def rebuild(conn: redis.Redis, org_key: str) -> dict[str, Any]:
         "funnel": dataclasses.asdict(funnel) if funnel is not None else None,
         "portfolio": portfolio,
         "signals": {k: dict(v) for k, v in sorted(signals.items())},
+        "signal_logs": {k: dict(v) for k, v in sorted(signal_logs.items())},
         "strength": dict(Counter(s["strength"] for s in summaries.values())),
         "digest": digest,
         "written": {"tasks": total("Task", "created"),

@@ -146,6 +146,9 @@ def writeback_chunk(org_key: str, scan_id: str, account_ids: Sequence[str]) -> d
     outcome = _detect_and_write(rt, gateway, sc, bundles, run_id=scan_id)
     if outcome["status"] == "completed":
         rt.portfolio.drop_cached(scan_id, [b.account_id for b in bundles])
+        if rt.portfolio.cached_count(scan_id) == 0:
+            rt.runs.finish_run(scan_id, "completed", gateway.now(),
+                               "read and written back")  # the last chunk of the scan
     return outcome
 
 
@@ -278,17 +281,35 @@ def handle_record_event(org_key: str, sobject: str, record_id: str, change_type:
         account_id = _account_of(rt, sobject, record_id)
     if account_id is None:
         return {"ignored": f"no account for {sobject} {record_id}"}
-    job_id = coalescing_job_id(org_key, "account", account_id)
-    q = queue(SCAN, rt.redis)
-    job = q.fetch_job(job_id)
-    if job is None or job.get_status(refresh=True) in ("finished", "failed", "canceled"):
-        if job is not None:
-            job.delete()
-        q.enqueue(scan_accounts, org_key=org_key, account_ids=[account_id], job_id=job_id,
-                  retry=DEFAULT_RETRY, unique=True)
+    job_id = _enqueue_account_scan(rt, account_id)
     parent = get_current_job()
     return {"account_id": account_id, "scan_job": job_id,
             "event_job": parent.id if parent else None}
+
+
+PENDING = ("queued", "deferred", "scheduled")
+DONE = ("finished", "failed", "canceled", "stopped")
+
+
+def _enqueue_account_scan(rt: Runtime, account_id: str) -> str:
+    """Make sure a scan of the account starts after this event: join a scan still waiting
+    in the queue (it will read the change), or queue one behind a scan already running
+    (which may have read the record before the change)."""
+    base = coalescing_job_id(rt.org_key, "account", account_id)
+    q = queue(SCAN, rt.redis)
+    for generation in range(4):
+        job_id = base if generation == 0 else f"{base}-{generation}"
+        job = q.fetch_job(job_id)
+        status = job.get_status(refresh=True) if job is not None else None
+        if status in PENDING:
+            return job_id
+        if status is None or status in DONE:
+            if job is not None:
+                job.delete()
+            q.enqueue(scan_accounts, org_key=rt.org_key, account_ids=[account_id],
+                      job_id=job_id, retry=DEFAULT_RETRY, unique=True)
+            return job_id
+    return job_id  # several scans of this account running at once: the last one will do
 
 
 def _account_of(rt: Runtime, sobject: str, record_id: str) -> str | None:

@@ -90,6 +90,10 @@ class PortfolioStore:
         raw = self.conn.hmget(f"{self.prefix}:readcache:{run_id}", list(account_ids))
         return [_load(value) for value in raw if value is not None]
 
+    def cached_count(self, run_id: str) -> int:
+        """Accounts of a scan still waiting to be written back."""
+        return int(self.conn.hlen(f"{self.prefix}:readcache:{run_id}"))
+
     def drop_cached(self, run_id: str, account_ids: Sequence[str]) -> None:
         if account_ids:
             self.conn.hdel(f"{self.prefix}:readcache:{run_id}", *account_ids)

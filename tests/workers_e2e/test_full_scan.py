@@ -10,6 +10,7 @@ import pytest
 
 from detection.findings import EXPANSION_SIGNALS
 from emulator.testing import running_emulator
+from integration.state import RunStore
 from tests.workers_e2e.harness import radar, radar_env, radar_tasks, seed_org, start_worker
 
 ACCOUNTS = 2000
@@ -43,7 +44,8 @@ def scanned(tmp_path_factory, redis_url):
         radar(env, "sync", "--full")
         worker = start_worker(env, "--burst")
         assert worker.wait(timeout=600) == 0, worker.stderr.read()[-4000:]
-        first = {"tasks": radar_tasks(org), "stats": org.stats()}
+        first = {"tasks": radar_tasks(org), "stats": org.stats(),
+                 "runs": RunStore(conn, "default").recent_runs(5)}
         accounts = {r["Id"]: r for r in org.store.query(
             "SELECT Id, Expansion_Readiness__c, White_Space_Potential__c FROM Account")}
         task_count = org.store.query("SELECT COUNT() FROM Task")[0]["expr0"]
@@ -101,3 +103,10 @@ def test_given_scanned_org_when_scanned_again_then_nothing_created_and_zero_writ
     writes_after = sum(after.get(k, 0) for k in ("collections", "composite", "sobject_write"))
     assert writes_after == writes_before
     assert scanned["second"]["task_count"] == scanned["task_count"]
+
+
+def test_given_full_scan_when_written_back_then_its_run_record_is_completed(scanned):
+    [run] = [r for r in scanned["first"]["runs"] if r["mode"] == "full"]
+    assert run["status"] == "completed"
+    assert int(run["accounts_written"]) == ACCOUNTS
+    assert run["calls"]["query_page"] > 0 and run["calls"]["collection_write"] > 0
