@@ -107,7 +107,7 @@ def jwt_assertion(settings: SalesforceSettings, now: float | None = None) -> str
     claims = {
         "iss": settings.client_id,
         "sub": settings.username,
-        "aud": settings.login_url.rstrip("/"),
+        "aud": settings.audience,
         "exp": int(issued) + JWT_LIFETIME_SECONDS,
     }
     return jwt.encode(claims, key, algorithm="RS256")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 AUTH_MODES = ("jwt", "client_credentials", "password", "session")
 
@@ -50,6 +51,22 @@ class SalesforceSettings:
     session_id: str | None = field(default=None, repr=False)
     api_version: str = "59.0"
     ca_bundle: str | None = None
+    jwt_audience: str | None = None
+
+    @property
+    def audience(self) -> str:
+        """The JWT bearer assertion's ``aud``: Salesforce accepts only https://login.salesforce.com,
+        https://test.salesforce.com or an Experience Cloud site URL there, even when the token
+        is requested from a My Domain (Salesforce Help, "OAuth 2.0 JWT Bearer Flow for
+        Server-to-Server Integration"). SALESFORCE_JWT_AUDIENCE overrides the guess."""
+        if self.jwt_audience:
+            return self.jwt_audience.rstrip("/")
+        host = urlsplit(self.login_url).hostname or ""
+        if host.endswith(".sandbox.my.salesforce.com"):
+            return "https://test.salesforce.com"
+        if host.endswith(".my.salesforce.com"):
+            return "https://login.salesforce.com"
+        return self.login_url.rstrip("/")
 
     def __post_init__(self) -> None:
         if self.auth not in AUTH_MODES:
@@ -93,6 +110,7 @@ class Settings:
             session_id=env.get("SALESFORCE_SESSION_ID") or None,
             api_version=env.get("SALESFORCE_API_VERSION") or "59.0",
             ca_bundle=env.get("SALESFORCE_CA_BUNDLE") or None,
+            jwt_audience=env.get("SALESFORCE_JWT_AUDIENCE") or None,
         )
         return cls(
             redis_url=env.get("REDIS_URL") or "redis://127.0.0.1:6379/0",

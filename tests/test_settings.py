@@ -41,3 +41,22 @@ def test_given_malformed_variable_when_built_then_error_names_it(env, name):
 def test_given_no_redis_url_answering_when_harness_runs_then_a_real_server_answers(redis_conn):
     redis_conn.set("radar:probe", "1")
     assert redis_conn.get("radar:probe") == b"1"
+
+
+@pytest.mark.parametrize(
+    ("env", "audience"),
+    [
+        ({}, "https://login.salesforce.com"),
+        ({"SALESFORCE_LOGIN_URL": "https://test.salesforce.com/"}, "https://test.salesforce.com"),
+        ({"SALESFORCE_LOGIN_URL": "https://acme.my.salesforce.com"},
+         "https://login.salesforce.com"),
+        ({"SALESFORCE_LOGIN_URL": "https://acme--uat.sandbox.my.salesforce.com"},
+         "https://test.salesforce.com"),
+        ({"SALESFORCE_LOGIN_URL": "https://127.0.0.1:8443"}, "https://127.0.0.1:8443"),
+        ({"SALESFORCE_LOGIN_URL": "https://acme.my.salesforce.com",
+          "SALESFORCE_JWT_AUDIENCE": "https://acme.my.site.com/customers"},
+         "https://acme.my.site.com/customers"),
+    ],
+)
+def test_given_login_url_when_jwt_audience_derived_then_salesforce_accepts_it(env, audience):
+    assert Settings.from_env(env).salesforce.audience == audience
