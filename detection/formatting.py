@@ -29,6 +29,21 @@ def pct(ratio: float | None, digits: int = 0) -> str:
     return f"{ratio * 100:.{digits}f}%"
 
 
+def metric(value: float | None, kind: str) -> str:
+    """A funnel number as reports print it: kind "pct", "money", "days", "int" or plain."""
+    if value is None:
+        return "n/a"
+    if kind == "pct":
+        return pct(value)
+    if kind == "money":
+        return money(value)
+    if kind == "days":
+        return f"{value:.1f} days"
+    if kind == "int":
+        return f"{int(value):,}"
+    return f"{value:.1f}"
+
+
 def iso(day: date | datetime | None) -> str:
     """ISO date (a datetime's date part); "n/a" when unknown."""
     if day is None:

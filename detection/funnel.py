@@ -28,6 +28,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from detection.formatting import metric
+
 NOT_DETECTABLE = (
     "Usage concentrated in a few users: not detectable from this schema (Product_Usage__c "
     "holds monthly totals per product, not per-user usage), so it is not estimated.",
@@ -272,18 +274,6 @@ def funnel_metrics(
     )
 
 
-def _fmt(value: float | None, kind: str) -> str:
-    if value is None:
-        return "n/a"
-    if kind == "pct":
-        return f"{value * 100:.0f}%"
-    if kind == "money":
-        return f"${round(value):,}"
-    if kind == "days":
-        return f"{value:.1f} days"
-    return f"{value:.1f}"
-
-
 _ROWS = (
     ("Signals per month", "signals_per_month", "num", None),
     ("Signal -> qualified", "signal_to_qualified", "pct", "signal_to_qualified"),
@@ -306,7 +296,7 @@ def _slice_lines(title: str, s: FunnelSlice, goals: dict[str, str]) -> list[str]
         f"{s.handoffs} handoffs, {s.handoffs_won} won"
     ]
     for label, attr, kind, goal in _ROWS:
-        text = f"  {label:<30} {_fmt(getattr(s, attr), kind)}"
+        text = f"  {label:<30} {metric(getattr(s, attr), kind)}"
         if goal:
             text = f"{text:<50} goal {goals[goal]}"
         lines.append(text)

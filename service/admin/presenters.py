@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from detection.formatting import metric
 from detection.funnel import FunnelMetrics, FunnelSlice
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -37,17 +38,7 @@ T1_ONLY_GOALS = frozenset({"multi_thread_depth", "expansion_vs_acv"})
 
 def fmt(value: float | int | None, kind: str) -> str:
     """One number as the pages print it ("n/a" when there is nothing to compute from)."""
-    if value is None:
-        return "n/a"
-    if kind == "pct":
-        return f"{value * 100:.0f}%"
-    if kind == "money":
-        return f"${round(value):,}"
-    if kind == "days":
-        return f"{value:.1f} days"
-    if kind == "int":
-        return f"{int(value):,}"
-    return f"{value:.1f}"
+    return metric(value, kind)
 
 
 def money(value: float | int | None) -> str:
