@@ -15,7 +15,8 @@ Runs: integration's ``RunStore`` (``radar:{org}:run_ids`` sorted set and
                         "pipeline_value", "at_risk"}],   # at_risk: bool or list of reasons
          "funnel": dataclasses.asdict(FunnelMetrics),    # dates as ISO strings
          "digest": [{"owner", "account", "strength", "summary"}],
-         "signals": {signal type: {strength: count}},
+         "signals": {signal type: {strength: count}},      # detected in the last scan
+         "signal_logs": {signal type: {strength: count}},  # signal_log Tasks it read
          "written": {"tasks": n, "opportunities": n, "account_updates": n},
          "generated_at": ISO 8601 (optional)}
 
@@ -241,6 +242,9 @@ class Insights:
     funnel: FunnelMetrics | None = None
     digest: tuple[DigestLine, ...] = ()
     signals: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    # the signal_log Tasks the org held when the last scan read each account ("-": blank
+    # strength), as opposed to ``signals``, what that scan detected
+    signal_logs: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     written: WrittenCounts = field(default_factory=WrittenCounts)
     generated_at: str = ""
 
@@ -302,6 +306,10 @@ def _portfolio_row(item: Mapping[str, Any]) -> PortfolioRow:
         at_risk=bool(risk), risk_reasons=reasons)
 
 
+def _counts(data: Mapping[str, Mapping[str, Any]] | None) -> dict[str, dict[str, int]]:
+    return {str(t): {str(s): int(n) for s, n in by.items()} for t, by in (data or {}).items()}
+
+
 def decode_insights(text: str | bytes) -> Insights:
     """Parse the ``radar:{org}:insights`` JSON (see the module docstring)."""
     data = json.loads(text)
@@ -314,8 +322,8 @@ def decode_insights(text: str | bytes) -> Insights:
                                 strength=str(d.get("strength", "")),
                                 summary=str(d.get("summary", "")))
                      for d in data.get("digest") or ()),
-        signals={str(t): {str(s): int(n) for s, n in by.items()}
-                 for t, by in (data.get("signals") or {}).items()},
+        signals=_counts(data.get("signals")),
+        signal_logs=_counts(data.get("signal_logs")),
         written=WrittenCounts(tasks=int(written.get("tasks", 0)),
                               opportunities=int(written.get("opportunities", 0)),
                               account_updates=int(written.get("account_updates", 0))),
@@ -326,7 +334,8 @@ def decode_insights(text: str | bytes) -> Insights:
 def encode_insights(*, portfolio: Iterable[Mapping[str, Any]], funnel: FunnelMetrics | None,
                     digest: Iterable[Mapping[str, Any]],
                     signals: Mapping[str, Mapping[str, int]], written: Mapping[str, int],
-                    generated_at: str = "") -> str:
+                    generated_at: str = "",
+                    signal_logs: Mapping[str, Mapping[str, int]] | None = None) -> str:
     """The JSON the workers store at ``radar:{org}:insights`` (the reader's exact format).
 
     ``portfolio`` rows come from ``portfolio_rows(rank_portfolio(...))``.
@@ -336,6 +345,7 @@ def encode_insights(*, portfolio: Iterable[Mapping[str, Any]], funnel: FunnelMet
         "funnel": dataclasses.asdict(funnel) if funnel is not None else None,
         "digest": list(digest),
         "signals": {t: dict(by) for t, by in signals.items()},
+        "signal_logs": {t: dict(by) for t, by in (signal_logs or {}).items()},
         "written": dict(written),
         "generated_at": generated_at,
     }, default=str)
@@ -356,7 +366,9 @@ def portfolio_rows(ranking: Any) -> list[dict[str, Any]]:
 
 
 class RedisInsightsSource:
-    """Reads ``radar:{org}:insights``."""
+    """Reads ``radar:{org}:insights``, rebuilding it from the workers' summaries when it is
+    missing: every scan deletes it and a rebuilt one lives 5 minutes (workers.insights), so
+    reading the key alone showed an empty dashboard after each scan."""
 
     def __init__(self, conn: redis.Redis, org_key: str = "default") -> None:
         self.conn = conn
@@ -364,9 +376,11 @@ class RedisInsightsSource:
 
     def insights(self) -> Insights:
         raw = self.conn.get(insights_key(self.org_key))
-        if raw is None:
-            return Insights()
         try:
+            if raw is None:
+                from workers.insights import load  # noqa: PLC0415 - the workers' format
+
+                return decode_insights(json.dumps(load(self.conn, self.org_key), default=str))
             return decode_insights(raw)
         except (ValueError, KeyError, TypeError) as exc:
             # a malformed record must not take the admin pages down; the log says why

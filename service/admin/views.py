@@ -6,6 +6,8 @@ The mapping editor's routes live in ``mapping_views`` and join this blueprint.
 from __future__ import annotations
 
 import logging
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +28,7 @@ from service.admin import auth
 from service.admin.charts import bar_chart, stacked_chart
 from service.admin.mapping_source import MappingSource
 from service.admin.presenters import calls_text, fmt, funnel_rows, money, month_points
-from service.admin.sources import InsightsSource, StatusSource
+from service.admin.sources import InsightsSource, PortfolioRow, StatusSource
 
 log = logging.getLogger(__name__)
 EXTENSION_KEY = "radar.admin"
@@ -34,6 +36,26 @@ PUBLIC_ENDPOINTS = frozenset({"admin.login", "admin.static"})
 # No script at all, styles only from our own file, SVG inline: the pages need nothing else.
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
        "frame-ancestors 'none'; base-uri 'none'")
+
+
+# The strength on a signal is its account's strength when the scan ran (plays log it so).
+SIGNAL_CHART_TITLE = "Signals detected in the last scan, by type and account strength"
+READINESS_ORDER = ("High", "Medium", "Low", "None")
+STRENGTH_ORDER = ("Strong", "Moderate", "Weak", "-")
+
+
+def _ordered(keys: Iterable[str], order: Sequence[str]) -> list[str]:
+    """``keys`` in ``order``, unknown ones after it alphabetically (none dropped)."""
+    keys = set(keys)
+    return [k for k in order if k in keys] + sorted(keys - set(order))
+
+
+def readiness_counts(portfolio: Iterable[PortfolioRow]) -> list[tuple[str, int]]:
+    """Accounts per expansion readiness over the whole portfolio (at-risk ones included:
+    the scan sets their readiness too), High first; levels without accounts show 0."""
+    counts = Counter(r.readiness or "-" for r in portfolio)
+    return [(level, counts.get(level, 0)) for level in _ordered([*READINESS_ORDER, *counts],
+                                                                READINESS_ORDER)]
 
 
 @dataclass(frozen=True)
@@ -132,8 +154,11 @@ def create_blueprint() -> Blueprint:
             tiers={k: funnel_rows(funnel, v, k) for k, v in funnel.by_tier.items()}
             if funnel else {},
             month_chart=bar_chart("Signals per month", month_points(funnel)) if funnel else None,
-            signal_chart=stacked_chart("Signals by type and strength", insights.signals),
-            signal_total=sum(sum(by.values()) for by in insights.signals.values()))
+            signal_chart=stacked_chart(SIGNAL_CHART_TITLE, insights.signals),
+            signal_total=sum(sum(by.values()) for by in insights.signals.values()),
+            readiness=readiness_counts(insights.portfolio),
+            log_strengths=_ordered({s for by in insights.signal_logs.values() for s in by},
+                                   STRENGTH_ORDER))
 
     @bp.route("/sync")
     def sync() -> str:
