@@ -45,6 +45,7 @@ class SyncReport:
     status: str = "running"  # completed | checkpointed | failed
     accounts: int = 0
     outcomes: Counter[str] = field(default_factory=Counter)
+    by_object: Counter[str] = field(default_factory=Counter)  # "Task:created" -> n
     failures: list[WriteOutcome] = field(default_factory=list)
     calls: dict[str, int] = field(default_factory=dict)
     planned_minimum: int | None = None
@@ -205,6 +206,7 @@ class SyncRun:
         for outcome in outcomes:
             if outcome.status != "deferred":
                 report.outcomes[outcome.status] += 1
+                report.by_object[f"{outcome.write.sobject}:{outcome.status}"] += 1
             if outcome.status == "failed":
                 report.failures.append(outcome)
         if self.writer.exhausted is not None:

@@ -34,8 +34,17 @@ def worker(queues: tuple[str, ...], burst: bool) -> None:
     conn = _conn(settings)
     names = queues or ALL_QUEUES
     recovery.recover(conn, ALL_QUEUES)
-    Worker([Queue(n, connection=conn) for n in names], connection=conn,
-           maintenance_interval=MAINTENANCE_SECONDS).work(burst=burst, with_scheduler=True)
+    rq_worker = Worker([Queue(n, connection=conn) for n in names], connection=conn,
+                       maintenance_interval=MAINTENANCE_SECONDS)
+    try:
+        rq_worker.work(burst=burst, with_scheduler=True)
+    finally:
+        # RQ's loop quits on some Redis errors (a Redis restart) but leaves the work-horse
+        # running. The next worker's start-up recovery sees this pid gone and runs the job
+        # again: two horses writing one chunk at once (bench/chaos.py). Take it down with us.
+        if rq_worker.horse_pid:
+            rq_worker.kill_horse()
+            rq_worker.wait_for_horse()
 
 
 @click.command()

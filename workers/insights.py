@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -116,14 +116,18 @@ def funnel_of(summaries: dict[str, dict[str, Any]], today: date) -> FunnelMetric
 
 
 def record(conn: redis.Redis, org_key: str, results: Sequence[Any],
-           outcomes: Iterable[WriteOutcome] | None, run_id: str) -> None:
+           outcomes: Iterable[WriteOutcome] | None, run_id: str,
+           counts: Mapping[str, int] | None = None) -> None:
+    """Store the accounts' summaries and add the write outcomes ("Task:created" counts, or
+    the outcomes themselves) to the running totals."""
     prefix = f"radar:{org_key}"
     pipe = conn.pipeline()
     if results:
         pipe.hset(f"{prefix}:accounts",
                   mapping={r.account_id: json.dumps(summary_of(r)) for r in results})
-    counts = Counter(f"{o.write.sobject}:{o.status}" for o in outcomes or ())
-    for key, n in counts.items():
+    totals = Counter(counts or {})
+    totals.update(f"{o.write.sobject}:{o.status}" for o in outcomes or ())
+    for key, n in totals.items():
         pipe.hincrby(f"{prefix}:written", key, n)
     pipe.delete(f"{prefix}:insights")  # rebuilt on the next read
     pipe.execute()

@@ -236,7 +236,8 @@ def incremental_sync(org_key: str = "default") -> dict:
 
     report = SyncRun(gateway, spec, rt.runs, planner).run("incremental")
     files = sync_files(gateway, [f for r in state.get("results", []) for f in r.files])
-    insights.record(rt.redis, org_key, state.get("results", []), files, report.run_id)
+    insights.record(rt.redis, org_key, state.get("results", []), files, report.run_id,
+                    counts=report.by_object)
     return {"run_id": report.run_id, "status": report.status, "accounts": report.accounts,
             "writes": dict(report.outcomes), "calls": report.calls}
 
