@@ -29,7 +29,7 @@ from integration.sync import SyncRun
 from integration.writer import RecordWriter
 from workers import insights
 from workers.files import sync_files
-from workers.pipeline import ScanContext, process_bundle
+from workers.pipeline import ScanContext, process_bundle, snapshot_of
 from workers.queues import (
     DEFAULT_RETRY,
     SCAN,
@@ -77,7 +77,7 @@ def full_scan(org_key: str = "default", wait: bool = False) -> dict:
             state.update(sc=sc, builder=BenchmarkBuilder(sc.ctx, sc.now), thin=[], buffer=[])
             rt.portfolio.save_org_data(org_data)
         sc: ScanContext = state["sc"]
-        snapshot = process_snapshot(bundle, sc)
+        snapshot = snapshot_of(bundle, sc)
         state["builder"].add(snapshot)
         state["thin"].append(_thin(snapshot))
         state["buffer"].append(bundle)
@@ -100,12 +100,6 @@ def full_scan(org_key: str = "default", wait: bool = False) -> dict:
                        extra={"chunks": chunks, "accounts": report.accounts})
     return {"scan_id": scan_id, "status": "read", "accounts": report.accounts, "chunks": chunks,
             "calls": report.calls}
-
-
-def process_snapshot(bundle: AccountBundle, sc: ScanContext) -> AccountSnapshot:
-    from workers.pipeline import snapshot_of  # noqa: PLC0415 - keeps the import graph flat
-
-    return snapshot_of(bundle, sc)
 
 
 def _flush_cache(rt: Runtime, scan_id: str, state: dict) -> None:
