@@ -94,7 +94,7 @@ def timing_breakdown(
         parts.append((0.2, "Green health +0.20"))
     if stakeholders is not None and stakeholders.champions:
         parts.append((0.15, "active champion +0.15"))
-    return round(sum(p for p, _ in parts), 4), [text for _, text in parts]
+    return round(sum([p for p, _ in parts]), 4), [text for _, text in parts]
 
 
 def red_flags(
@@ -119,11 +119,11 @@ def red_flags(
             flags.append(f"Champion departed: {sig.evidence.summary}")
     if stakeholders is not None and not stakeholders.champions:
         flags.append("No active champion on record")
-    cases = sorted(
+    cases = sorted([
         c.id
         for c in snapshot.cases
         if not c.is_closed and (c.priority or "").strip().lower() in _HIGH_PRIORITY
-    )
+    ])
     if cases:
         flags.append(f"{len(cases)} open high-priority case(s): {', '.join(cases[:5])}")
     for sig in signals:
@@ -190,7 +190,7 @@ def _candidates(
         out.append(cand)
 
     # Cross-sell: missing products a signal or the peers point at.
-    pointing = signals_pointing_at(expansion, set(missing), ctx)
+    pointing = signals_pointing_at(expansion, set(missing), ctx) if expansion else {}
     for pid, cell in missing.items():
         if cell.priority not in ("HIGH", "MED"):
             continue

@@ -8,10 +8,11 @@ items' TotalPrice. Utilisation is usage / licensed units of the latest complete 
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from detection.snapshot import AccountSnapshot
+from detection.snapshot import AccountSnapshot, UsageRow
 
 OWNERSHIP_DAYS = 365
 
@@ -94,18 +95,29 @@ def owned_products(
         product id -> OwnedProduct, for line items of Closed Won opportunities closed
         within 365 days and (optionally) Assets whose Status is not Obsolete.
     """
-    today = now.date()
+    today_ord = now.date().toordinal()
     units: dict[str, float] = {}
     acv: dict[str, float] = {}
     sources: dict[str, list[str]] = {}
-    for opp in _won_in_term(snapshot, today):
+    for opp in snapshot.opportunities:  # _won_in_term, inlined (once per account)
+        closed = opp.close_date
+        if not opp.is_won or closed is None:
+            continue
+        if not 0 <= today_ord - closed.toordinal() <= OWNERSHIP_DAYS:
+            continue
         for item in opp.line_items:
             pid = item.product_id
-            units[pid] = units.get(pid, 0.0) + item.quantity
-            acv[pid] = acv.get(pid, 0.0) + _line_total(
-                item.quantity, item.unit_price, item.total_price
-            )
-            sources.setdefault(pid, []).append(item.id)
+            total = item.total_price
+            if total is None:
+                total = _line_total(item.quantity, item.unit_price, total)
+            if pid in units:
+                units[pid] += item.quantity
+                acv[pid] += total
+                sources[pid].append(item.id)
+            else:
+                units[pid] = 0.0 + item.quantity
+                acv[pid] = 0.0 + total
+                sources[pid] = [item.id]
     if use_assets:
         asset_units: dict[str, float] = {}
         for asset in snapshot.assets:
@@ -142,8 +154,7 @@ def month_usage(snapshot: AccountSnapshot, month: date) -> dict[str, MonthUsage]
     used only for a product that has no such row (then they are summed), so a product's
     seats are not counted once per feature.
     """
-    whole: dict[str, list] = {}
-    features: dict[str, list] = {}
+    by_product: dict[str, list[UsageRow]] = {}
     year, mon = month.year, month.month
     for row in snapshot.usage:
         if row.product_id is None:
@@ -151,10 +162,35 @@ def month_usage(snapshot: AccountSnapshot, month: date) -> dict[str, MonthUsage]
         start = row.period_start
         if start.year != year or start.month != mon:
             continue
-        (whole if row.feature is None else features).setdefault(row.product_id, []).append(row)
+        by_product.setdefault(row.product_id, []).append(row)
+    return usage_by_product(by_product)
+
+
+def usage_by_product(rows_by_product: Mapping[str, Sequence[UsageRow]]) -> dict[str, MonthUsage]:
+    """month_usage of one month's rows already grouped by product (in snapshot order).
+
+    ScanFacts groups the latest complete month's rows while building the usage series,
+    so a scan sums them from there instead of walking every usage row again.
+    """
     out: dict[str, MonthUsage] = {}
-    for pid in sorted(set(whole) | set(features)):
-        rows = whole.get(pid) or features[pid]
+    for pid in sorted(rows_by_product):
+        rows = rows_by_product[pid]
+        if len(rows) == 1:
+            # the usual case, one row per product and month (whole or feature, it is the
+            # one summed): sum([x]) is exactly 0 + x
+            row = rows[0]
+            active = row.active_users
+            out[pid] = MonthUsage(
+                pid,
+                0 + (row.usage_units or 0.0),
+                0 + (row.licensed_units or 0.0),
+                None if active is None else 0 + active,
+                (row.id,),
+            )
+            continue
+        whole = [r for r in rows if r.feature is None]
+        if whole:
+            rows = whole
         users = [r.active_users for r in rows if r.active_users is not None]
         out[pid] = MonthUsage(
             product_id=pid,

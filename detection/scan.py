@@ -20,26 +20,16 @@ from detection.findings import (
     PriorSignal,
 )
 from detection.health import assess_with_facts
+from detection.hypotheses import rank_hypotheses
 from detection.routing import route
 from detection.signals import detect_with_gaps
 from detection.signals.facts import ScanFacts
 from detection.snapshot import AccountSnapshot, OrgContext, PriorScan
 from detection.stakeholders import map_stakeholders
 from detection.strength import classify
+from detection.whitespace import build_white_space_map
 
 _EMPTY_BENCHMARK = PortfolioBenchmark()
-
-
-def _real_white_space() -> Callable[..., Any]:
-    from detection.whitespace import build_white_space_map
-
-    return build_white_space_map
-
-
-def _real_hypotheses() -> Callable[..., Any]:
-    from detection.hypotheses import rank_hypotheses
-
-    return rank_hypotheses
 
 
 def scan_account(
@@ -81,15 +71,22 @@ def scan_account(
     if health.score is None:
         gaps += ("health: no Health_Score__c and no data for the scorecard",)
     stakeholders = map_stakeholders(snapshot, config, now, champion_index, facts=facts)
-    build = white_space_builder or _real_white_space()
-    white_space = build(snapshot, ctx, benchmark or _EMPTY_BENCHMARK, signals, now)
+    if white_space_builder is None:
+        # the real builder sums the month's usage rows the facts already grouped
+        white_space = build_white_space_map(
+            snapshot, ctx, benchmark or _EMPTY_BENCHMARK, signals, now, facts=facts
+        )
+    else:
+        white_space = white_space_builder(
+            snapshot, ctx, benchmark or _EMPTY_BENCHMARK, signals, now
+        )
     if prior_signals is None:
         prior_signals = facts.prior_signals()
     strength = classify(signals, prior_signals, config, now)
     routing = route(snapshot, health, strength, white_space, stakeholders, config, now)
     if routing.play == "renewal_rescue":
         strength = "None"  # rescue accounts get no upsell (signal-rules.md, Strength)
-    rank = hypothesis_ranker or _real_hypotheses()
+    rank = hypothesis_ranker or rank_hypotheses
     hypotheses = rank(
         snapshot,
         {

@@ -1,4 +1,5 @@
-"""Stakeholder map: MEDDICC roles, relationship strength, threading, champion moves.
+"""Stakeholder map: MEDDICC roles, relationship strength, threading, champion moves
+(champion identity across accounts: detection.champions).
 
 Roles: a recorded ``MEDDICC_Role__c`` is kept as is. Champion and Blocker are human
 judgments and never inferred; the other roles are inferred only for contacts with no role,
@@ -23,15 +24,39 @@ All cut-offs are DetectionConfig fields.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import date, datetime
+from operator import attrgetter
 
+from detection.champions import (
+    PortfolioChampionIndex,
+    build_champion_index,
+    champion_moves,
+    departure_reason,
+    email_domain,
+    norm_email,
+    norm_linkedin,
+    norm_name,
+)
 from detection.config import DEFAULT_CONFIG, DetectionConfig
-from detection.findings import ChampionIndex, ChampionMove, StakeholderMap, StakeholderRole
-from detection.signals.facts import ScanFacts, active_contact_ids, contact_is_departed, is_champion
+from detection.findings import ChampionIndex, StakeholderMap, StakeholderRole
+from detection.signals.facts import ScanFacts, active_contact_ids
 from detection.signals.wording import is_blank
 from detection.snapshot import AccountSnapshot, Contact, OrgContext
+
+# the champion identity rules live in detection.champions; kept importable from here
+__all__ = [
+    "PortfolioChampionIndex",
+    "build_champion_index",
+    "departure_reason",
+    "email_domain",
+    "infer_role",
+    "last_touch_age",
+    "map_stakeholders",
+    "norm_email",
+    "norm_linkedin",
+    "norm_name",
+    "relationship",
+]
 
 _EMPTY_CTX = OrgContext(org_id="")
 
@@ -51,182 +76,7 @@ _RECORDED_ROLE_MAP = {
 _ROLE_ORDER = ("Economic Buyer", "Decision Maker", "Influencer", "Coach", "End User")
 _BUDGET_DEPARTMENTS = ("finance", "procurement", "purchasing")
 _RECORDED_REASON = "recorded in MEDDICC_Role__c"
-
-
-# ---------------------------------------------------------------- champion identity keys
-
-
-def norm_email(email: str | None) -> str | None:
-    """Lower-case, trimmed email, or None."""
-    return email.strip().lower() if email and email.strip() else None
-
-
-def norm_linkedin(url: str | None) -> str | None:
-    """LinkedIn URL lower-case, without scheme, ``www.`` and trailing slash."""
-    if not url or not url.strip():
-        return None
-    value = url.strip().lower()
-    for scheme in ("https://", "http://"):
-        if value.startswith(scheme):
-            value = value[len(scheme):]
-    if value.startswith("www."):
-        value = value[4:]
-    return value.rstrip("/") or None
-
-
-def norm_name(contact: Contact) -> str | None:
-    """"first last" lower-case; None unless both names are known (rule: both required)."""
-    if is_blank(contact.first_name) or is_blank(contact.last_name):
-        return None
-    return " ".join(f"{contact.first_name} {contact.last_name}".lower().split())
-
-
-def email_domain(email: str | None) -> str | None:
-    value = norm_email(email)
-    return value.rsplit("@", 1)[1] if value and "@" in value else None
-
-
-def departure_reason(contact: Contact) -> str:
-    if contact.left_company:
-        return "Left_Company__c checked"
-    return f"email bounced on {contact.email_bounced_date.date().isoformat()}"
-
-
-@dataclass(frozen=True, slots=True)
-class PortfolioChampionIndex(ChampionIndex):
-    """A ChampionIndex of the portfolio's departed champions, with the moves resolved.
-
-    ``by_email`` / ``by_linkedin`` / ``by_name_domain`` (keyed "first last|old domain") hold
-    the departed champions as (account id, contact id). ``by_name`` lists them by name for
-    the name + new-domain rule; ``departures`` maps a departed champion's contact id to
-    where the same person now is, and ``arrivals`` an account id to the champions from
-    elsewhere who turned up there.
-    """
-
-    by_name: dict[str, tuple[tuple[str, str, str | None], ...]] = field(default_factory=dict)
-    departures: dict[str, ChampionMove] = field(default_factory=dict)
-    arrivals: dict[str, tuple[ChampionMove, ...]] = field(default_factory=dict)
-
-
-_MATCH_ORDER = {"email": 0, "LinkedIn URL": 1, "name + new domain": 2}
-
-
-def _matches(
-    contact: Contact, account_id: str, index: ChampionIndex,
-    by_name: dict[str, tuple[tuple[str, str, str | None], ...]],
-) -> list[tuple[str, str, str]]:
-    """Departed champions (account, contact, matched_on) this contact could be."""
-    found = []
-    email = norm_email(contact.email)
-    if email and email in index.by_email:
-        acct, cid = index.by_email[email]
-        if acct != account_id:
-            found.append((acct, cid, "email"))
-    url = norm_linkedin(contact.linkedin_url)
-    if url and url in index.by_linkedin:
-        acct, cid = index.by_linkedin[url]
-        if acct != account_id:
-            found.append((acct, cid, "LinkedIn URL"))
-    name = norm_name(contact)
-    domain = email_domain(contact.email)
-    if name and domain and name in by_name:
-        for acct, cid, old_domain in by_name[name]:
-            if acct != account_id and domain != old_domain:
-                found.append((acct, cid, "name + new domain"))
-    return found
-
-
-def build_champion_index(snapshots: Iterable[AccountSnapshot]) -> PortfolioChampionIndex:
-    """Index the portfolio's departed champions and resolve where each one turned up.
-
-    A departed champion matches a contact at another account by email (lower-case),
-    LinkedIn URL (normalised), or first + last name with an email domain other than the
-    champion's old one. Each champion keeps its best match: email before LinkedIn before
-    name, then the lowest (account id, contact id), so the result is deterministic.
-    """
-    snaps = sorted(snapshots, key=lambda s: s.id)
-    by_email: dict[str, tuple[str, str]] = {}
-    by_linkedin: dict[str, tuple[str, str]] = {}
-    by_name_domain: dict[str, tuple[str, str]] = {}
-    by_name: dict[str, list[tuple[str, str, str | None]]] = {}
-    departed: dict[str, tuple[str, Contact]] = {}
-    for snap in snaps:
-        for contact in sorted(snap.contacts, key=lambda c: c.id):
-            if not (is_champion(contact.meddicc_role) and contact_is_departed(contact)):
-                continue
-            departed[contact.id] = (snap.id, contact)
-            key = (snap.id, contact.id)
-            if (email := norm_email(contact.email)) is not None:
-                by_email.setdefault(email, key)
-            if (url := norm_linkedin(contact.linkedin_url)) is not None:
-                by_linkedin.setdefault(url, key)
-            if (name := norm_name(contact)) is not None:
-                domain = email_domain(contact.email)
-                by_name_domain.setdefault(f"{name}|{domain or ''}", key)
-                by_name.setdefault(name, []).append((snap.id, contact.id, domain))
-    frozen_names = {k: tuple(v) for k, v in by_name.items()}
-    index = PortfolioChampionIndex(by_email, by_linkedin, by_name_domain, frozen_names)
-    best: dict[str, tuple[tuple, str, str, str]] = {}
-    if departed:
-        for snap in snaps:
-            for contact in snap.contacts:
-                for _acct, cid, how in _matches(contact, snap.id, index, frozen_names):
-                    rank = (_MATCH_ORDER[how], snap.id, contact.id)
-                    if cid not in best or rank < best[cid][0]:
-                        best[cid] = (rank, snap.id, contact.id, how)
-    arrivals: dict[str, list[ChampionMove]] = {}
-    for cid in sorted(best):
-        _, new_acct, new_cid, how = best[cid]
-        contact = departed[cid][1]
-        move = ChampionMove(
-            contact_id=cid, name=contact.full_name, reason=departure_reason(contact),
-            new_account_id=new_acct, new_contact_id=new_cid, matched_on=how,
-        )
-        index.departures[cid] = move
-        arrivals.setdefault(new_acct, []).append(move)
-    index.arrivals.update({k: tuple(v) for k, v in arrivals.items()})
-    return index
-
-
-def _plain_index_names(index: ChampionIndex) -> dict[str, tuple[tuple[str, str, str | None], ...]]:
-    names: dict[str, list[tuple[str, str, str | None]]] = {}
-    for key, (acct, cid) in index.by_name_domain.items():
-        name, _, domain = key.rpartition("|")
-        names.setdefault(name, []).append((acct, cid, domain or None))
-    return {k: tuple(v) for k, v in names.items()}
-
-
-def _contact_id(contact: Contact) -> str:
-    return contact.id
-
-
-def _champion_moves(
-    snapshot: AccountSnapshot, contacts: list[Contact], index: ChampionIndex | None
-) -> tuple[tuple[ChampionMove, ...], tuple[ChampionMove, ...]]:
-    """(departed champions of this account, champions from elsewhere who arrived here)."""
-    departures = getattr(index, "departures", None) or {}
-    departed = tuple(
-        departures.get(c.id)
-        or ChampionMove(contact_id=c.id, name=c.full_name, reason=departure_reason(c))
-        for c in contacts
-        if (c.left_company or c.email_bounced_date is not None) and is_champion(c.meddicc_role)
-    )
-    if index is None:
-        return departed, ()
-    if isinstance(index, PortfolioChampionIndex):
-        return departed, index.arrivals.get(snapshot.id, ())
-    # a plain index (e.g. built elsewhere): match this account's contacts one by one
-    names = _plain_index_names(index)
-    arrived = []
-    for contact in contacts:
-        hits = sorted(_matches(contact, snapshot.id, index, names),
-                      key=lambda h: _MATCH_ORDER[h[2]])
-        if hits:
-            acct, cid, how = hits[0]
-            arrived.append(ChampionMove(
-                contact_id=cid, name=contact.full_name, reason=f"departed champion of {acct}",
-                new_account_id=snapshot.id, new_contact_id=contact.id, matched_on=how))
-    return departed, tuple(arrived)
+_BY_ID = attrgetter("id")  # sort key (C-level: no Python call per contact)
 
 
 # ---------------------------------------------------------------------- roles, strength
@@ -296,9 +146,7 @@ def infer_role(
     if contact.left_company or contact.email_bounced_date is not None:
         return None, "left the company; no role inferred"
     if recorded:
-        role, named, opp = min(recorded, key=lambda r: _ROLE_ORDER.index(r[0]))
-        where = f"opportunity {opp.name}" if opp is not None else "account contact role"
-        return role, f"inferred from the contact role '{named}' ({where})"
+        return _from_recorded(recorded)
     key = (contact.title, contact.department, strength, promoter_account)
     cache = facts.config.memo("stakeholders.role")
     found = cache.get(key)
@@ -309,6 +157,16 @@ def infer_role(
             cache.clear()
         cache[key] = found
     return found
+
+
+def _from_recorded(recorded: list[tuple[str, str, object]]) -> tuple[str, str]:
+    """(role, reason) from the contact's recorded roles: the one with the most authority."""
+    if len(recorded) == 1:
+        role, named, opp = recorded[0]
+    else:
+        role, named, opp = min(recorded, key=lambda r: _ROLE_ORDER.index(r[0]))
+    where = f"opportunity {opp.name}" if opp is not None else "account contact role"
+    return role, f"inferred from the contact role '{named}' ({where})"
 
 
 def _role_from_title(
@@ -354,13 +212,19 @@ def map_stakeholders(
     roles = []
     champions = []
     active_ids = active_contact_ids(facts)
-    contacts = sorted(snapshot.contacts, key=_contact_id)
+    contacts = sorted(snapshot.contacts, key=_BY_ID)
     today = facts.today_ord
     who_min_age = facts.who_min_age
+    who_touches = facts.who_touches
     champion_ids = {c.id for c in facts.champions}
     fromordinal = date.fromordinal
+    cfg = facts.config
+    strong_days, medium_days = cfg.relationship_strong_days, cfg.relationship_medium_days
+    weak_days, strong_touches = cfg.relationship_weak_days, cfg.relationship_strong_touches
+    memo = cfg.memo("stakeholders.role")
     for contact in contacts:
-        # last_touch_age, inlined: this loop runs for every contact of every account
+        # last_touch_age, relationship and infer_role's first rules, inlined: this loop
+        # runs for every contact of every account
         cid = contact.id
         age = who_min_age.get(cid)
         last = contact.last_activity_date
@@ -369,19 +233,39 @@ def map_stakeholders(
             if days >= 0 and (age is None or days < age):
                 age = days
         departed = contact.left_company or contact.email_bounced_date is not None
-        strength = "None" if age is None or departed else relationship(contact, facts, age)
-        recorded_role = contact.meddicc_role
-        if recorded_role and recorded_role.strip():  # infer_role's first rule, inlined
-            role, reason = recorded_role.strip(), _RECORDED_REASON
+        if age is None or departed:
+            strength = "None"
         else:
-            role, reason = infer_role(contact, facts, strength, recorded.get(cid), promoter)
+            touches = who_touches.get(cid, 0)
+            if touches == 0 and age <= medium_days:
+                touches = 1  # LastActivityDate alone is one touch
+            if age <= strong_days:
+                strength = "Strong" if touches >= strong_touches else "Medium"
+            elif age <= medium_days and touches >= 2:
+                strength = "Medium"
+            elif age <= weak_days:
+                strength = "Weak"
+            else:
+                strength = "None"
+        recorded_role = contact.meddicc_role
+        if recorded_role and recorded_role.strip():
+            role, reason = recorded_role.strip(), _RECORDED_REASON
+        elif departed:
+            role, reason = None, "left the company; no role inferred"
+        elif cid in recorded:
+            role, reason = _from_recorded(recorded[cid])
+        else:
+            found = memo.get((contact.title, contact.department, strength, promoter))
+            if found is None:
+                found = infer_role(contact, facts, strength, None, promoter)
+            role, reason = found
         if not departed and cid in champion_ids:
             champions.append(cid)
         roles.append(StakeholderRole(
             cid, contact.full_name, contact.title, role, reason, strength,
             None if age is None else fromordinal(today - age), cid in active_ids,
         ))
-    departed, arrived = _champion_moves(snapshot, contacts, champion_index)
+    departed, arrived = champion_moves(snapshot, contacts, champion_index)
     active_count = len(active_ids)
     return StakeholderMap(
         roles=tuple(roles),

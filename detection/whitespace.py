@@ -14,14 +14,13 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from detection.benchmark import (
     AccountSummary,
     BenchmarkBuilder,
     build_benchmark,
-    median,
     summarize_account,
 )
 from detection.findings import (
@@ -32,6 +31,7 @@ from detection.findings import (
 )
 from detection.formatting import money, month_label, pct
 from detection.ownership import (
+    MonthUsage,
     OwnedProduct,
     current_acv,
     industry_key,
@@ -39,8 +39,13 @@ from detection.ownership import (
     month_usage,
     owned_products,
     size_band,
+    usage_by_product,
 )
+from detection.signals.facts import ScanFacts
+from detection.signals.usage import usage_series
+from detection.signals.wording import month_index
 from detection.snapshot import AccountSnapshot, OrgContext, Product
+from detection.whitespace_cells import missing_order, plain_missing_cells, typical_units
 from detection.whitespace_render import (
     render_white_space,
     white_space_from_json,
@@ -62,7 +67,6 @@ __all__ = [
     "white_space_json",
 ]
 
-_PRIORITY_ORDER = {"HIGH": 0, "MED": 1, "LOW": 2}
 # How a signal that names a product points at it, in the map's words.
 _PRODUCT_SIGNAL_LABEL = {
     "support_request_unpurchased": "support case",
@@ -112,56 +116,6 @@ def _catalog(ctx: OrgContext) -> _Catalog:
         _CATALOGS.clear()
     _CATALOGS[id(ctx.products)] = (ctx.products, catalog)
     return catalog
-
-
-def _estimate(
-    pid: str,
-    list_price: float | None,
-    benchmark: PortfolioBenchmark,
-    industry: str,
-    band: str,
-    typical_units: tuple[float, str],
-    min_sample: int,
-) -> tuple[float | None, str, int]:
-    """Estimated ACV of a missing product, the method in words, and the sample size."""
-    segment = benchmark.acv_by_segment.get((industry, band, pid), ())
-    if len(segment) >= min_sample:
-        return (
-            float(round(median(segment))),
-            f"median of {len(segment)} comparable customers ({industry}, {band})",
-            len(segment),
-        )
-    same_size = benchmark.acv_by_band.get((band, pid), ())
-    if len(same_size) >= min_sample:
-        return (
-            float(round(median(same_size))),
-            f"median of {len(same_size)} customers of the same size ({band}, any industry; "
-            f"only {len(segment)} in {industry})",
-            len(same_size),
-        )
-    portfolio = benchmark.acv_by_product.get(pid, ())
-    if portfolio:
-        return (
-            float(round(median(portfolio))),
-            f"median of {len(portfolio)} owners across the portfolio "
-            f"(fewer than {min_sample} in {industry}, {band} or in {band})",
-            len(portfolio),
-        )
-    if list_price is not None and list_price > 0:
-        units, why = typical_units
-        return (
-            float(round(list_price * units)),
-            f"list price {money(list_price)} x {units:,.0f} units ({why}); nobody owns it yet",
-            0,
-        )
-    return None, "no estimate: nobody owns it yet and it has no list price", 0
-
-
-def _typical_units(owned: dict[str, OwnedProduct], licensed: list[float]) -> tuple[float, str]:
-    seats = max([o.units for o in owned.values()] + licensed + [0.0])
-    if seats > 0:
-        return seats, "the account's largest seat count"
-    return 1.0, "no seat count known"
 
 
 def signals_pointing_at(
@@ -214,84 +168,20 @@ def _upgrade(
     return f"{head}: +{add:,} units ≈ {money(value)}", value, method
 
 
-def _missing_order(c: WhiteSpaceCell) -> tuple:
-    """HIGH, MED, LOW; then the largest estimate; then by name (deterministic)."""
-    return (
-        _PRIORITY_ORDER[c.priority or "LOW"],
-        -(c.estimated_acv or 0.0),
-        c.product_name,
-        c.product_id,
-    )
-
-
-_PLAIN: dict[int, tuple[PortfolioBenchmark, tuple[Product, ...], dict]] = {}
-
-
-def _plain_missing_cells(
-    catalog: _Catalog,
-    benchmark: PortfolioBenchmark,
-    industry: str,
-    band: str,
-    owned_ids: tuple[str, ...],
-    typical: tuple[float, str],
-    min_sample: int,
-    threshold: float,
-) -> tuple[WhiteSpaceCell, ...]:
-    """Missing-product cells as MED/LOW, before any signal raises one to HIGH.
-
-    They depend only on the segment, the owned set and the typical seat count, which
-    many accounts share, so they are computed once per benchmark and reused (the cells
-    are immutable).
-    """
-    entry = _PLAIN.get(id(benchmark))
-    if entry is None or entry[0] is not benchmark or entry[1] is not catalog.active:
-        if len(_PLAIN) >= 4:
-            _PLAIN.clear()
-        entry = (benchmark, catalog.active, {})
-        _PLAIN[id(benchmark)] = entry
-    cache = entry[2]
-    key = (industry, band, owned_ids, typical, min_sample, threshold)
-    hit = cache.get(key)
-    if hit is not None:
-        return hit
-    owned = set(owned_ids)
-    bases = [pid for pid in owned_ids if benchmark.owners.get(pid, 0) >= min_sample]
-    cells = []
-    for product in catalog.active:
-        if product.id in owned:
-            continue
-        estimate, method, sample = _estimate(
-            product.id, product.list_price, benchmark, industry, band, typical, min_sample
-        )
-        priority, reason = "LOW", "no signal yet"
-        best: tuple[float, str] | None = None
-        for pid in bases:
-            share = benchmark.co_ownership.get(pid, {}).get(product.id, 0.0)
-            if best is None or share > best[0]:
-                best = (share, pid)
-        if best is not None and best[0] >= threshold - 1e-9:
-            peer = catalog.by_id.get(best[1])
-            priority = "MED"
-            reason = (
-                f"{pct(best[0])} of the {benchmark.owners[best[1]]:,} owners of "
-                f"{peer.name if peer else best[1]} also own it"
-            )
-        cells.append(
-            WhiteSpaceCell(
-                product_id=product.id,
-                product_name=product.name,
-                status="None",
-                priority=priority,  # type: ignore[arg-type]
-                priority_reason=reason,
-                estimated_acv=estimate,
-                estimate_method=method,
-                sample_size=sample,
-            )
-        )
-    if len(cache) >= 50_000:  # bound memory on portfolios with endless combinations
-        cache.clear()
-    cache[key] = out = tuple(sorted(cells, key=_missing_order))
-    return out
+def _month_usage(
+    snapshot: AccountSnapshot, month: date, now: datetime, facts: ScanFacts | None
+) -> dict[str, MonthUsage]:
+    """month_usage(snapshot, month), from the rows ScanFacts already grouped when it has
+    them for the same snapshot, scan time and month (the same rows, in the same order)."""
+    if (
+        facts is not None
+        and facts.snapshot is snapshot
+        and facts.now == now
+        and facts.m == month_index(month)
+    ):
+        usage_series(facts)  # groups the month's rows (cached on the facts)
+        return usage_by_product(facts.month_rows or {})
+    return month_usage(snapshot, month)
 
 
 def build_white_space_map(
@@ -306,6 +196,7 @@ def build_white_space_map(
     upgrade_threshold: float = 0.80,
     upgrade_step: float = 0.20,
     use_assets: bool = True,
+    facts: ScanFacts | None = None,
 ) -> WhiteSpaceMap:
     """The account's white-space map (see the module docstring for the rules).
 
@@ -321,6 +212,8 @@ def build_white_space_map(
         upgrade_threshold: utilisation at or above which upgrade room is priced.
         upgrade_step: units proposed on top of the licensed ones (0.20 = +20%).
         use_assets: count Assets as owned (when the org maps Assets).
+        facts: scan_account's ScanFacts of this snapshot: the latest month's usage rows
+            it already grouped are summed from there instead of walking every row again.
 
     Returns:
         The map: owned products first (largest ACV first), then missing ones by priority
@@ -329,7 +222,7 @@ def build_white_space_map(
     catalog = _catalog(ctx)
     owned = owned_products(snapshot, now, use_assets=use_assets)
     month = latest_complete_month(now.date())
-    usage = month_usage(snapshot, month)
+    usage = _month_usage(snapshot, month, now, facts)
     month_text = month_label(month)
     industry, band = industry_key(snapshot.industry), size_band(snapshot.employees)
 
@@ -361,16 +254,19 @@ def build_white_space_map(
         )
     active_cells.sort(key=lambda c: (-(c.current_acv or 0.0), c.product_name, c.product_id))
 
-    missing_ids = {p.id for p in catalog.active if p.id not in owned}
-    pointing = signals_pointing_at(signals, missing_ids, ctx)
-    typical = _typical_units(owned, [u.licensed for u in usage.values()])
-    plain = _plain_missing_cells(
-        catalog,
+    pointing = (
+        signals_pointing_at(signals, {p.id for p in catalog.active if p.id not in owned}, ctx)
+        if any(sig.category == "expansion" for sig in signals)  # only those can point
+        else {}
+    )
+    plain = plain_missing_cells(
+        catalog.active,
+        catalog.by_id,
         benchmark,
         industry,
         band,
         tuple(sorted(owned)),
-        typical,
+        lambda: typical_units(owned, [u.licensed for u in usage.values()]),
         min_sample,
         co_ownership_threshold,
     )
@@ -383,8 +279,20 @@ def build_white_space_map(
                 reason = f"{label}: {first.evidence.summary}"
                 if len(reasons) > 1:
                     reason += f" (+{len(reasons) - 1} more)"
-                missing_cells[i] = replace(cell, priority="HIGH", priority_reason=reason)
-        missing_cells.sort(key=_missing_order)
+                missing_cells[i] = WhiteSpaceCell(  # dataclasses.replace, spelled out
+                    product_id=cell.product_id,
+                    product_name=cell.product_name,
+                    status=cell.status,
+                    utilisation=cell.utilisation,
+                    upgrade_room=cell.upgrade_room,
+                    current_acv=cell.current_acv,
+                    priority="HIGH",
+                    priority_reason=reason,
+                    estimated_acv=cell.estimated_acv,
+                    estimate_method=cell.estimate_method,
+                    sample_size=cell.sample_size,
+                )
+        missing_cells.sort(key=missing_order)
     cells = tuple(active_cells + missing_cells)
     notes = [f"Utilisation: {month_text}, the latest complete month."]
     if snapshot.arr is None:
@@ -394,6 +302,6 @@ def build_white_space_map(
         account_id=snapshot.id,
         cells=cells,
         current_acv=current_acv(snapshot, now),
-        potential=float(sum(c.estimated_acv or 0.0 for c in cells)),
+        potential=float(sum([c.estimated_acv or 0.0 for c in cells])),
         notes=tuple(notes),
     )

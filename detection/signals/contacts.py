@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from detection.config import TITLE_FIELD
 from detection.findings import ExpansionSignal
 from detection.signals.base import make_signal
@@ -19,12 +21,23 @@ _NEEDS = {
 
 def contracted_departments(values: tuple[str, ...]) -> frozenset[str]:
     """Contracted departments, lower-case and trimmed (a multi-select may arrive joined)."""
+    try:
+        return _contracted_cached(values)
+    except TypeError:  # an unhashable sequence: the same answer, just not remembered
+        return _contracted(values)
+
+
+def _contracted(values: tuple[str, ...]) -> frozenset[str]:
     found = set()
     for value in values:
         for part in (value or "").split(";"):
             if part.strip():
                 found.add(part.strip().lower())
     return frozenset(found)
+
+
+# accounts share a handful of department sets; bounded
+_contracted_cached = lru_cache(maxsize=1024)(_contracted)
 
 
 def find(facts: ScanFacts, out: list[ExpansionSignal], gaps: list[str]) -> None:
@@ -103,9 +116,17 @@ def _leadership(facts: ScanFacts, out: list[ExpansionSignal]) -> None:
     cfg = facts.config
     days = cfg.leadership_window_days
     senior = cfg.senior_title_re
+    low, high, naive_low, naive_high = facts.day_bounds(days)
     for contact in facts.snapshot.contacts:
         title = contact.title
-        if not title or not facts.within_dt(contact.created_date, days):
+        created = contact.created_date
+        if not title or created is None:
+            continue
+        # facts.within_dt, inlined (every contact of every account)
+        if created.tzinfo is None:
+            if not naive_low <= created < naive_high:
+                continue
+        elif not low <= created < high:
             continue
         if not senior.search(title):
             continue

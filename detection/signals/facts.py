@@ -99,7 +99,7 @@ class ScanFacts:
         "snapshot", "ctx", "prior", "config", "now", "today", "today_ord", "m",
         "human_activities", "signal_logs", "who_min_age", "who_touches", "owned",
         "owned_line_acv", "catalog", "unavailable", "series", "month_rows", "logged", "_bounds",
-        "active_ids", "champions",
+        "active_ids", "champions", "previous_health",
     )
 
     def __init__(
@@ -127,8 +127,13 @@ class ScanFacts:
         self.logged = None  # signal type -> latest signal_log date, built on first use
         self._bounds: dict[int, tuple[datetime, datetime, datetime, datetime]] = {}
         self.active_ids = None  # ids of active contacts, built on first use
+        self.previous_health = None  # health_history.previous_health_score, on first use
         # contacts whose MEDDICC_Role__c is Champion (departed or not)
-        self.champions = tuple(c for c in snapshot.contacts if is_champion(c.meddicc_role))
+        self.champions = tuple([  # is_champion, inlined: it runs for every contact
+            c for c in snapshot.contacts
+            if (role := c.meddicc_role) is not None
+            and (role == "Champion" or role.strip().lower() == "champion")
+        ])
 
         human: list[Activity] = []
         logs: list[Activity] = []
@@ -194,11 +199,20 @@ class ScanFacts:
             return False
         bounds = self._bounds.get(days)
         if bounds is None:
-            bounds = _day_bounds(self.today_ord, days)
-            self._bounds[days] = bounds
+            bounds = self.day_bounds(days)
         if moment.tzinfo is None:
             return bounds[2] <= moment < bounds[3]
         return bounds[0] <= moment < bounds[1]
+
+    def day_bounds(self, days: int) -> tuple[datetime, datetime, datetime, datetime]:
+        """(start of today - ``days``, start of tomorrow) in UTC, aware then naive: a
+        datetime is within ``days`` when it falls in [start, tomorrow). For loops that
+        inline within_dt."""
+        bounds = self._bounds.get(days)
+        if bounds is None:
+            bounds = _day_bounds(self.today_ord, days)
+            self._bounds[days] = bounds
+        return bounds
 
     def missing(self, *logical_names: str) -> bool:
         """True when the org does not provide any of these logical fields."""

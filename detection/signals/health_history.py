@@ -13,8 +13,16 @@ def previous_health_score(facts: ScanFacts) -> tuple[float | None, str]:
     AccountHistory on Health_Score__c (the OldValue of the earliest change within the last 30
     days) and the PriorScan's score. A drop since the last scan is caught even without field
     history, and a drop over the last 30 days stays reported for its whole episode instead of
-    vanishing at the next scan (whose prior already holds the lowered score).
+    vanishing at the next scan (whose prior already holds the lowered score). Worked out
+    once per ScanFacts (health and health_decline both ask).
     """
+    found = facts.previous_health
+    if found is None:
+        found = facts.previous_health = _previous_health_score(facts)
+    return found
+
+
+def _previous_health_score(facts: ScanFacts) -> tuple[float | None, str]:
     candidates: list[tuple[float, str]] = []
     history = _history_reference(facts)
     if history is not None:

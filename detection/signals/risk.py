@@ -139,7 +139,9 @@ def _competitive_threat(facts: ScanFacts, out: list[ExpansionSignal]) -> None:
     for activity in facts.human_activities:
         day = activity.activity_date
         if day is not None and oldest <= day.toordinal() <= today:
-            text = case_text(activity.subject, activity.description)
+            subject, description = activity.subject, activity.description  # case_text, inlined
+            text = (f"{subject}\n{description}" if subject and description
+                    else subject or description or "")
             if text and words.owners_in(text):
                 note(text, activity.id, activity)
     for opp in snap.opportunities:
@@ -175,6 +177,8 @@ def _where(record: object) -> str:
 def _thin_threading(facts: ScanFacts, out: list[ExpansionSignal]) -> None:
     cfg = facts.config
     ids = active_contact_ids(facts)
+    if len(ids) >= cfg.min_active_contacts:
+        return  # every id in ids is some contact's, so ``active`` below is at least as long
     active = [c for c in facts.snapshot.contacts if c.id in ids]
     if len(active) >= cfg.min_active_contacts:
         return

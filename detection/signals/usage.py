@@ -226,6 +226,7 @@ def _new_use(
 def _capacity(facts: ScanFacts, out: list[ExpansionSignal]) -> None:
     cfg = facts.config
     m = facts.m
+    floor = cfg.capacity_ratio - cfg.ratio_tolerance  # cfg.at_least, hoisted out of the loop
     for product_id, rows in (facts.month_rows or {}).items():
         best = None
         for row in rows:
@@ -233,7 +234,7 @@ def _capacity(facts: ScanFacts, out: list[ExpansionSignal]) -> None:
             if licensed is None or licensed <= 0 or row.usage_units is None:
                 continue
             ratio = row.usage_units / licensed
-            if cfg.at_least(ratio, cfg.capacity_ratio) and (best is None or ratio > best[0]):
+            if ratio >= floor and (best is None or ratio > best[0]):
                 best = (ratio, row)
         if best is None:
             continue
