@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import redis
-from rq import Queue
+from rq import Queue, Retry
 from rq.exceptions import DuplicateJobError
 from rq.job import Job
 
@@ -43,6 +43,10 @@ DEFAULT_BUCKET_SECONDS = 5
 # Statuses in which the job has not read the record yet, so it will see any later change.
 _PENDING = {"queued", "deferred", "scheduled"}
 _MAX_GENERATIONS = 8
+# A worker killed or cut off from Redis mid-job leaves the job "abandoned"; RQ retries an
+# abandoned job only when it carries a Retry, else it lands in the failed registry and the
+# event is lost until the next back-sync. Same schedule as the workers' own jobs.
+EVENT_RETRY = Retry(max=3, interval=[10, 60, 300])
 _ORG_KEY_RE = re.compile(r"[A-Za-z0-9_]{1,40}")
 
 
@@ -174,6 +178,7 @@ class RecordEventSink:
             job_id=job_id,
             result_ttl=self.result_ttl,
             description=f"{event.source} {event.change_type} {event.sobject} {event.record_id}",
+            retry=EVENT_RETRY,
             unique=True,
             pipeline=pipeline,
         )

@@ -18,6 +18,9 @@ from workers.queues import ALL_QUEUES, DEFAULT_RETRY, SCAN, connect
 # 61 s) and cleans abandoned jobs: with the default, retries scheduled across a Redis restart
 # waited up to 10 minutes (bench/chaos.py). The extra registry scans are cheap.
 MAINTENANCE_SECONDS = 30
+# An idle worker blocks in its dequeue for worker_ttl - 15 s (RQ default 420 -> 405 s) and
+# only runs maintenance between dequeues, so the setting above needs a short block as well.
+WORKER_TTL_SECONDS = 60
 
 
 def _conn(settings: Settings):
@@ -33,9 +36,13 @@ def worker(queues: tuple[str, ...], burst: bool) -> None:
     logfilter.install()
     conn = _conn(settings)
     names = queues or ALL_QUEUES
+    # Import the job code once, before RQ forks a work horse per job: otherwise every
+    # horse imports detection, plays and the Salesforce client again (~0.5 s per job,
+    # most of an event's latency; bench/latency.py).
+    import workers.jobs  # noqa: F401, PLC0415
     recovery.recover(conn, ALL_QUEUES)
     rq_worker = Worker([Queue(n, connection=conn) for n in names], connection=conn,
-                       maintenance_interval=MAINTENANCE_SECONDS)
+                       maintenance_interval=MAINTENANCE_SECONDS, worker_ttl=WORKER_TTL_SECONDS)
     try:
         rq_worker.work(burst=burst, with_scheduler=True)
     finally:
