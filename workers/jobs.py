@@ -19,15 +19,16 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from rq import get_current_job
+from rq.exceptions import DuplicateJobError
 
 from detection.benchmark import BenchmarkBuilder
-from detection.snapshot import AccountSnapshot, Contact
 from detection.stakeholders import build_champion_index
 from integration.contracts import AccountBundle, OrgData, RecordWrite
 from integration.reader import OrgReader
 from integration.sync import SyncRun
 from integration.writer import RecordWriter
 from workers import insights
+from workers.champion_spill import ChampionSpill
 from workers.files import sync_files
 from workers.pipeline import ScanContext, process_bundle, snapshot_of
 from workers.queues import (
@@ -43,17 +44,6 @@ from workers.runtime import Runtime, runtime
 log = logging.getLogger(__name__)
 
 CHUNK = 200  # accounts per write-back job: keeps sObject Collections full
-
-
-def _thin(snapshot: AccountSnapshot) -> AccountSnapshot:
-    """Only what the champion index needs (identity of contacts), to bound memory."""
-    contacts = tuple(
-        Contact(id=c.id, first_name=c.first_name, last_name=c.last_name, title=None,
-                department=None, email=c.email, created_date=None, last_activity_date=None,
-                email_bounced_date=c.email_bounced_date, left_company=c.left_company,
-                linkedin_url=c.linkedin_url, meddicc_role=c.meddicc_role)
-        for c in snapshot.contacts)
-    return AccountSnapshot(id=snapshot.id, name=snapshot.name, contacts=contacts)
 
 
 # -- full scan ------------------------------------------------------------------------------
@@ -74,12 +64,13 @@ def full_scan(org_key: str = "default", wait: bool = False) -> dict:
     def cache(bundle: AccountBundle, org_data: OrgData) -> Iterable[RecordWrite]:
         if "sc" not in state:
             sc = ScanContext(mapping=mapping, org_data=org_data, now=gateway.now())
-            state.update(sc=sc, builder=BenchmarkBuilder(sc.ctx, sc.now), thin=[], buffer=[])
+            state.update(sc=sc, builder=BenchmarkBuilder(sc.ctx, sc.now), thin=ChampionSpill(),
+                         buffer=[])
             rt.portfolio.save_org_data(org_data)
         sc: ScanContext = state["sc"]
         snapshot = snapshot_of(bundle, sc)
         state["builder"].add(snapshot)
-        state["thin"].append(_thin(snapshot))
+        state["thin"].add(snapshot)  # on local disk: bounded memory at 100,000 accounts
         state["buffer"].append(bundle)
         if len(state["buffer"]) >= CHUNK:
             _flush_cache(rt, scan_id, state)
@@ -92,7 +83,9 @@ def full_scan(org_key: str = "default", wait: bool = False) -> dict:
         return {"scan_id": scan_id, "status": report.status, "message": report.message}
     if "sc" in state:
         sc = state["sc"]
-        rt.portfolio.save_portfolio(state["builder"].build(), build_champion_index(state["thin"]))
+        rt.portfolio.save_portfolio(state["builder"].build(),
+                                    build_champion_index(state["thin"].relevant()))
+        state["thin"].close()
         rt.redis.set(f"radar:{org_key}:fullscan:{scan_id}:now", sc.now.isoformat())
     rt.redis.delete(f"radar:{org_key}:fullscan:current")
     chunks = enqueue_writeback(rt, scan_id)
@@ -237,8 +230,17 @@ def incremental_sync(org_key: str = "default") -> dict:
 
 
 def scan_accounts(org_key: str, account_ids: Sequence[str]) -> dict:
-    """Read, detect and write a few accounts now (events, `radar sync --account`)."""
+    """Read, detect and write a few accounts now (events, `radar sync --account`).
+
+    Without portfolio state (no full scan yet, or Redis lost it) the accounts cannot be
+    judged against comparable customers — a handoff would carry a wrong deal size, once and
+    for ever — so a full scan is queued instead; it covers these accounts too.
+    """
     rt = runtime(org_key)
+    if rt.portfolio.benchmark() is None:
+        _enqueue_once(rt, f"radar-fullscan-{org_key}", full_scan, job_timeout=6 * 3600)
+        return {"deferred": "no portfolio state yet: a full scan was queued",
+                "accounts": list(account_ids)}
     gateway = rt.gateway()
     gateway.ensure_authenticated()
     mapping = rt.mappings.active_mapping()
@@ -283,7 +285,25 @@ def handle_record_event(org_key: str, sobject: str, record_id: str, change_type:
 
 
 PENDING = ("queued", "deferred", "scheduled")
-DONE = ("finished", "failed", "canceled", "stopped")
+
+
+def _enqueue_once(rt: Runtime, job_id: str, func, **kwargs) -> str:
+    """Enqueue ``func`` as ``job_id`` on the scan queue unless that job is already waiting
+    or running; returns the status it found ("queued", "started", ...) or "enqueued"."""
+    q = queue(SCAN, rt.redis)
+    job = q.fetch_job(job_id)
+    found = job.get_status(refresh=True) if job is not None else None
+    status = getattr(found, "value", found)  # JobStatus is a str Enum
+    if status in PENDING or status == "started":
+        return status
+    if job is not None:
+        job.delete()  # a finished run of the same id: start a new one
+    try:
+        q.enqueue(func, org_key=rt.org_key, job_id=job_id, retry=DEFAULT_RETRY, unique=True,
+                  **kwargs)
+    except DuplicateJobError:
+        return "queued"  # another process enqueued it a moment ago
+    return "enqueued"
 
 
 def _enqueue_account_scan(rt: Runtime, account_id: str) -> str:
@@ -291,18 +311,10 @@ def _enqueue_account_scan(rt: Runtime, account_id: str) -> str:
     in the queue (it will read the change), or queue one behind a scan already running
     (which may have read the record before the change)."""
     base = coalescing_job_id(rt.org_key, "account", account_id)
-    q = queue(SCAN, rt.redis)
     for generation in range(4):
         job_id = base if generation == 0 else f"{base}-{generation}"
-        job = q.fetch_job(job_id)
-        status = job.get_status(refresh=True) if job is not None else None
-        if status in PENDING:
-            return job_id
-        if status is None or status in DONE:
-            if job is not None:
-                job.delete()
-            q.enqueue(scan_accounts, org_key=rt.org_key, account_ids=[account_id],
-                      job_id=job_id, retry=DEFAULT_RETRY, unique=True)
+        status = _enqueue_once(rt, job_id, scan_accounts, account_ids=[account_id])
+        if status != "started":
             return job_id
     return job_id  # several scans of this account running at once: the last one will do
 

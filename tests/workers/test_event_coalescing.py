@@ -39,3 +39,18 @@ def test_given_scan_already_running_when_event_arrives_then_a_second_scan_is_que
     assert second != first and third == second
     assert _jobs(redis_conn) == [second]
     reset_runtimes()
+
+
+def test_given_no_portfolio_state_when_accounts_scanned_then_one_full_scan_is_queued(
+        redis_conn, redis_url, monkeypatch):
+    from workers.jobs import scan_accounts
+
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    reset_runtimes()
+    first = scan_accounts("default", [ACCOUNT])
+    second = scan_accounts("default", [ACCOUNT])
+    assert "deferred" in first and "deferred" in second
+    assert _jobs(redis_conn) == ["radar-fullscan-default"]
+    job = Queue(SCAN, connection=redis_conn).fetch_job("radar-fullscan-default")
+    assert job.func_name == "workers.jobs.full_scan"
+    reset_runtimes()

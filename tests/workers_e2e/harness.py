@@ -12,6 +12,8 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
 
+import psutil
+
 from emulator.generator import generate_into
 
 FIXED_NOW = datetime(2026, 11, 18, 16, 0, tzinfo=UTC)  # a Wednesday
@@ -49,8 +51,17 @@ def start_worker(env: dict[str, str], *args: str) -> subprocess.Popen:
 
 
 def kill_group(process: subprocess.Popen) -> None:
+    """SIGKILL the worker and every process under it: RQ starts each work-horse in a process
+    group of its own, so killing the worker's group alone would leave the horse writing."""
+    children = psutil.Process(process.pid).children(recursive=True)
     os.killpg(process.pid, signal.SIGKILL)
+    for child in children:
+        try:
+            child.send_signal(signal.SIGKILL)
+        except psutil.NoSuchProcess:
+            pass
     process.wait(timeout=10)
+    psutil.wait_procs(children, timeout=10)
 
 
 def radar_tasks(org) -> dict[str, list[dict]]:
