@@ -1,0 +1,96 @@
+"""The targets the issues set, checked against a results document.
+
+A target whose figure was not measured in this run (section skipped or failed) is reported
+with ``"pass": null``, never as a pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+MEMORY_TARGET_ACCOUNTS = 100_000
+MEMORY_LIMIT_MB = 400.0
+READ_RATIO_LIMIT = 1.1
+DETECTION_MIN = 5_000.0
+WEBHOOK_MIN_RPS = 1_000.0
+WEBHOOK_MAX_P99_MS = 50.0
+LATENCY_MAX_P95_S = 2.0
+
+# Assertions of issue 3: a violated one makes the run exit non-zero.
+HARD = ("scan_read_calls", "incremental_calls", "incremental_writes")
+
+
+def _get(doc: dict[str, Any], *path: str) -> Any:
+    value: Any = doc
+    for key in path:
+        if not isinstance(value, dict) or key not in value:
+            return None
+        value = value[key]
+    return value
+
+
+def _check(target: str, value: Any, ok: Callable[[Any], bool], issue: int,
+           note: str = "") -> dict[str, Any]:
+    entry: dict[str, Any] = {"target": target, "value": value, "issue": issue,
+                             "pass": None if value is None else bool(ok(value))}
+    if note:
+        entry["note"] = note
+    return entry
+
+
+def _largest_scan(doc: dict[str, Any]) -> tuple[int | None, dict[str, Any] | None]:
+    scans = doc.get("full_scan") or {}
+    sizes = sorted(int(k) for k, v in scans.items() if isinstance(v, dict) and "full" in v)
+    if not sizes:
+        return None, None
+    return sizes[-1], scans[str(sizes[-1])]
+
+
+def evaluate(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Every target with its measured value and pass/fail (None: not measured)."""
+    calls = doc.get("scan_api_calls") or {}
+    read = _get(calls, "full_scan", "read_phase") or {}
+    incremental = calls.get("incremental_no_change") or {}
+    objects = incremental.get("objects_read")
+    size, largest = _largest_scan(doc)
+    peak = _get(largest or {}, "full", "worker_peak_rss_mb")
+    memory_note = "" if size == MEMORY_TARGET_ACCOUNTS else (
+        f"measured at {size:,} accounts, not {MEMORY_TARGET_ACCOUNTS:,}" if size else "")
+    return {
+        "scan_read_calls": _check(
+            f"full-scan read calls <= {READ_RATIO_LIMIT} x planned minimum", read.get("ratio"),
+            lambda r: r <= READ_RATIO_LIMIT, 3,
+            f"{read.get('scan_calls')} calls vs minimum {read.get('planned_minimum')} "
+            f"at {calls.get('accounts')} accounts" if read else ""),
+        "incremental_calls": _check(
+            "incremental scan, nothing changed: <= 1 call per object read",
+            incremental.get("api_calls"), lambda c: objects is not None and c <= objects, 3,
+            f"{objects} objects read" if objects is not None else ""),
+        "incremental_writes": _check(
+            "incremental scan, nothing changed: 0 writes", incremental.get("writes"),
+            lambda w: w == 0, 3),
+        "worker_peak_memory": _check(
+            f"worker streaming {MEMORY_TARGET_ACCOUNTS:,} accounts: peak RSS < "
+            f"{MEMORY_LIMIT_MB:.0f} MB",
+            peak if size == MEMORY_TARGET_ACCOUNTS else None,
+            lambda mb: mb < MEMORY_LIMIT_MB, 3, memory_note),
+        "detection_throughput": _check(
+            f"detection >= {DETECTION_MIN:,.0f} accounts/s on one core",
+            _get(doc, "detection", "accounts_per_s"), lambda v: v >= DETECTION_MIN, 5),
+        "webhook_throughput": _check(
+            f"events endpoint >= {WEBHOOK_MIN_RPS:,.0f} requests/s",
+            _get(doc, "webhooks", "requests_per_s"), lambda v: v >= WEBHOOK_MIN_RPS, 7),
+        "webhook_p99": _check(
+            f"events endpoint p99 <= {WEBHOOK_MAX_P99_MS:.0f} ms",
+            _get(doc, "webhooks", "p99_ms"), lambda v: v <= WEBHOOK_MAX_P99_MS, 7),
+        "event_latency_p95": _check(
+            f"event to write-back p95 <= {LATENCY_MAX_P95_S:.0f} s",
+            _get(doc, "event_latency", "p95_s"), lambda v: v <= LATENCY_MAX_P95_S, 8),
+    }
+
+
+def failed(targets: dict[str, dict[str, Any]], hard_only: bool = False) -> list[str]:
+    """Names of the targets that failed (only the hard assertions with ``hard_only``)."""
+    return [name for name, entry in targets.items()
+            if entry["pass"] is False and (not hard_only or name in HARD)]
