@@ -24,13 +24,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import requests
 from simple_salesforce import format_soql
 
 from bench.orgs import WEBHOOK_SECRET, BenchOrg
 from bench.ui import Ui
 from plays.keys import handoff_opportunity
 from service.redis_server import free_port
+from webhooks.bench import wait_healthy
 
 QUALIFICATION = {"Qual_Pain__c": "Manual exports eat two days a month",
                  "Qual_Metrics__c": "Cut reporting time by 50%",
@@ -38,20 +38,6 @@ QUALIFICATION = {"Qual_Pain__c": "Manual exports eat two days a month",
                  "Qual_Decision_Maker__c": "VP Operations"}
 SAMPLE_TIMEOUT = 30.0
 POLL_SECONDS = 0.01
-
-
-def _wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the web service exited with {process.returncode}")
-        try:
-            if requests.get(f"{url}/healthz", timeout=1).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError("the web service did not answer /healthz in time")
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
@@ -77,7 +63,7 @@ def running_product(org: BenchOrg) -> Iterator[str]:
         [sys.executable, "-m", "service.cli", "worker"], env=org.env, stdout=log,
         stderr=subprocess.STDOUT)
     try:
-        _wait_healthy(base, web)
+        wait_healthy(base, web, timeout=60)
         yield base
     finally:
         _stop(worker)

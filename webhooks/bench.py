@@ -58,18 +58,23 @@ def _write_requests(path: Path, count: int, records: int, timestamp: int) -> Non
             out.write(f"{timestamp}\t{headers['X-Radar-Signature']}\t{body}\n")
 
 
-def _wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 30) -> None:
+def wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 30) -> None:
+    """Wait until the web service started as ``process`` answers ``/healthz``.
+
+    Raises:
+        RuntimeError: the process exited first, or no answer within ``timeout`` seconds.
+    """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {process.returncode} before serving")
+            raise RuntimeError(f"the web service exited with {process.returncode} before serving")
         try:
             if requests.get(f"{url}/healthz", timeout=1).status_code == 200:
                 return
         except requests.RequestException:
             pass
         time.sleep(0.1)
-    raise RuntimeError("gunicorn did not answer /healthz in time")
+    raise RuntimeError("the web service did not answer /healthz in time")
 
 
 def run_load(
@@ -124,7 +129,7 @@ def run_load(
         _write_requests(requests_file, max(20_000, duration * 5_000), records, int(time.time()))
         server = subprocess.Popen(command, env=env, cwd=Path(__file__).resolve().parent.parent)
         try:
-            _wait_healthy(base_url, server)
+            wait_healthy(base_url, server)
             completed = subprocess.run(
                 [
                     wrk,

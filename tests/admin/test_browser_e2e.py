@@ -7,77 +7,26 @@ numbers equal what the org holds, counted by SOQL in the test.
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 import pytest
 import redis
-from flask import Flask
-from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
-from selenium.webdriver.support import expected_conditions as ec
-from selenium.webdriver.support.ui import WebDriverWait
-from werkzeug.serving import make_server
 
 from crm_mapping.store import MappingStore
 from emulator.testing import running_emulator
 from service.admin.presenters import money
 from service.app import create_app
 from service.settings import Settings
+from tests.admin.browsing import chrome, serving, submit_draft, text, wait_for
 from tests.admin.conftest import ADMIN_TOKEN
 from tests.admin.e2e_org import OrgFigures, org_figures, scan_with_handoff
 
-CHROME_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--window-size=1400,1000")
-WAIT_SECONDS = 15
 GOOD = "  account.white_space: White_Space__c\n"
 MISSING_FIELD = "White_Space_Map__c"  # an Account field this org does not have
 FIXED = "  account.white_space: Description\n"  # a long text field the org has
-
-
-@contextmanager
-def serving(app: Flask) -> Iterator[str]:
-    """``app`` served by werkzeug on a free loopback port, in a thread."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-
-
-@contextmanager
-def chrome(binary: Path, driver_path: Path, profile: Path) -> Iterator[WebDriver]:
-    options = Options()
-    options.binary_location = str(binary)
-    for flag in CHROME_FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={profile}")
-    # An explicit driver path: Selenium Manager is skipped and downloads nothing.
-    driver = webdriver.Chrome(service=Service(executable_path=str(driver_path)), options=options)
-    driver.set_page_load_timeout(WAIT_SECONDS)
-    try:
-        yield driver
-    finally:
-        driver.quit()
-
-
-def _wait_for(driver: WebDriver, css: str) -> None:
-    WebDriverWait(driver, WAIT_SECONDS).until(
-        ec.presence_of_element_located((By.CSS_SELECTOR, css)))
-
-
-def _text(driver: WebDriver, css: str) -> str:
-    return driver.find_element(By.CSS_SELECTOR, css).text.strip()
 
 
 def _number(driver: WebDriver, css: str) -> float:
@@ -90,29 +39,23 @@ def _number(driver: WebDriver, css: str) -> float:
 
 def _log_in(driver: WebDriver, base: str) -> None:
     driver.get(f"{base}/admin/mapping")
-    _wait_for(driver, "#token")
+    wait_for(driver, "#token")
     driver.find_element(By.ID, "token").send_keys(ADMIN_TOKEN)
     driver.find_element(By.ID, "login").click()
-    _wait_for(driver, "#draft")  # back where we were going
+    wait_for(driver, "#draft")  # back where we were going
     assert driver.current_url == f"{base}/admin/mapping"
 
 
-def _submit_draft(driver: WebDriver, text: str, button: str) -> None:
-    area = driver.find_element(By.ID, "draft")
-    # The value is set as a paste would (typing 13 KB key by key is slow), then clicked.
-    driver.execute_script("arguments[0].value = arguments[1];", area, text)
-    driver.find_element(By.ID, button).click()
-    WebDriverWait(driver, WAIT_SECONDS).until(ec.staleness_of(area))  # the page was replaced
-    _wait_for(driver, "#outcome, .flash")
+
 
 
 def _edit_mapping(driver: WebDriver, conn: redis.Redis) -> None:
     """Point the white-space write at a field the org lacks, see it named, fix, activate."""
     draft = driver.find_element(By.ID, "draft").get_attribute("value") or ""
     assert GOOD in draft
-    _submit_draft(driver, draft.replace(GOOD, f"  account.white_space: {MISSING_FIELD}\n"),
+    submit_draft(driver, draft.replace(GOOD, f"  account.white_space: {MISSING_FIELD}\n"),
                   "validate")
-    assert "error(s)" in _text(driver, "#outcome")
+    assert "error(s)" in text(driver, "#outcome")
     errors = driver.find_elements(By.CSS_SELECTOR, "#problems tr.problem.error")
     assert errors, "the org check found nothing wrong with a field the org lacks"
     named = [row for row in errors if MISSING_FIELD in row.text]
@@ -122,14 +65,14 @@ def _edit_mapping(driver: WebDriver, conn: redis.Redis) -> None:
     fixed = (driver.find_element(By.ID, "draft").get_attribute("value") or "").replace(
         f"  account.white_space: {MISSING_FIELD}\n", FIXED)
     assert FIXED in fixed  # the broken draft was still in the editor
-    _submit_draft(driver, fixed, "validate")
-    assert _text(driver, "#outcome") == "Valid: no errors."
+    submit_draft(driver, fixed, "validate")
+    assert text(driver, "#outcome") == "Valid: no errors."
     driver.find_element(By.ID, "comment").send_keys("white space into Description")
-    _submit_draft(driver, fixed, "save")
-    assert "Saved as version 2" in _text(driver, ".flash.ok")
+    submit_draft(driver, fixed, "save")
+    assert "Saved as version 2" in text(driver, ".flash.ok")
     driver.find_element(By.CSS_SELECTOR, "#version-2 button.activate").click()
-    _wait_for(driver, "#version-2.active")
-    assert "Version 2 is active." in _text(driver, ".flash.ok")
+    wait_for(driver, "#version-2.active")
+    assert "Version 2 is active." in text(driver, ".flash.ok")
     store = MappingStore(conn, "default")
     assert store.active_version_number() == 2
     assert store.active().document["fields"]["account.white_space"] == "Description"
@@ -138,7 +81,7 @@ def _edit_mapping(driver: WebDriver, conn: redis.Redis) -> None:
 def _read_dashboard(driver: WebDriver, base: str) -> dict:
     """Every number the comparison needs, as the page shows it."""
     driver.get(f"{base}/admin")
-    _wait_for(driver, "#funnel")
+    wait_for(driver, "#funnel")
     labels = driver.find_element(By.CSS_SELECTOR, "section.counts").text
     assert "Tasks created by the service (all runs)" in labels
     assert "Opportunities created by the service (all runs)" in labels
@@ -158,13 +101,13 @@ def _read_dashboard(driver: WebDriver, base: str) -> dict:
         "opportunities": int(_number(driver, "#written-opportunities")),
         "signal_logs": logs,
         "readiness": {k: n for k, n in readiness.items() if n},
-        "start": date.fromisoformat(_text(driver, "#funnel-start")),
-        "end": date.fromisoformat(_text(driver, "#funnel-end")),
-        "accounts": int(_text(driver, "#funnel-accounts")),
+        "start": date.fromisoformat(text(driver, "#funnel-start")),
+        "end": date.fromisoformat(text(driver, "#funnel-end")),
+        "accounts": int(text(driver, "#funnel-accounts")),
         "signals": int(_number(driver, "#funnel-signals td.num")),
-        "handoffs": int(_text(driver, "#funnel-handoffs")),
+        "handoffs": int(text(driver, "#funnel-handoffs")),
         "cs_pipeline": _number(driver, "#funnel-cs_pipeline td.num"),
-        "cs_pipeline_text": _text(driver, "#funnel-cs_pipeline td.num"),
+        "cs_pipeline_text": text(driver, "#funnel-cs_pipeline td.num"),
     }
 
 
