@@ -9,10 +9,12 @@ from pathlib import Path
 
 from flask import Flask
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -70,5 +72,24 @@ def submit_draft(driver: WebDriver, draft: str, button: str) -> None:
     driver.execute_script("arguments[0].value = arguments[1];", area, draft)
     driver.find_element(By.ID, button).click()
     # the old page's outcome would satisfy the next wait: first see the page replaced
-    WebDriverWait(driver, WAIT_SECONDS).until(ec.staleness_of(area))
+    WebDriverWait(driver, WAIT_SECONDS).until(replaced(area))
     wait_for(driver, "#outcome, .flash")
+
+
+def replaced(element: WebElement):
+    """A wait condition: ``element``'s page has been replaced. Chromium reports an element
+    caught mid-navigation as "Node with given id does not belong to the document" (a plain
+    WebDriverException) rather than as stale, so both mean gone."""
+
+    def gone(_driver: WebDriver) -> bool:
+        try:
+            element.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as exc:
+            if "does not belong to the document" in str(exc):
+                return True
+            raise
+        return False
+
+    return gone
