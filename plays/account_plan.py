@@ -104,7 +104,7 @@ def plan_account(
             key=keys.alert("outreach", snapshot.id,
                            f"{'+'.join(top.product_ids)}:{keys.quarter_of(today)}"),
             action="outreach_draft",
-            subject=f"Approve outreach draft: {top.title}"[:255],
+            subject=f"Approve outreach draft: {top.title}",
             owner_id=ae,
             account_id=snapshot.id,
             due=today + timedelta(days=config.strong_due_days),
@@ -196,7 +196,7 @@ def _plan_alerts(plan: WritePlan, snapshot: AccountSnapshot, findings: AccountFi
         plan.add(task(
             key=keys.alert("new_logo_lead", snapshot.id, move.contact_id),
             action="new_logo_lead",
-            subject=f"Former champion {move.name} now at another account"[:255],
+            subject=f"Former champion {move.name} now at another account",
             owner_id=ae,
             account_id=move.new_account_id,
             due=today + timedelta(days=7),
@@ -208,7 +208,7 @@ def _plan_alerts(plan: WritePlan, snapshot: AccountSnapshot, findings: AccountFi
         plan.add(task(
             key=keys.alert("champion_arrived", snapshot.id, move.contact_id),
             action="champion_arrived",
-            subject=f"A champion from another account joined {snapshot.name}"[:255],
+            subject=f"A champion from another account joined {snapshot.name}",
             owner_id=ae,
             account_id=snapshot.id,
             due=today + timedelta(days=7),
