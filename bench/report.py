@@ -75,6 +75,15 @@ def _verdict(entry: dict[str, Any] | None) -> str:
     return "pass" if entry["pass"] else "**fail**"
 
 
+def _streaming_line(doc: dict[str, Any]) -> list[str]:
+    stream = doc.get("streaming_memory") or {}
+    if stream.get("process_max_rss_mb") is None:
+        return []
+    return ["", f"A worker streaming all {stream['accounts']:,} accounts ({stream['rows']:,} rows)"
+                f" through the integration reader peaks at {_num(stream['process_max_rss_mb'], 0)}"
+                f" MB RSS ({stream['api_calls']} API calls, {_num(stream['seconds'], 0)} s)."]
+
+
 def operations_block(doc: dict[str, Any]) -> str:
     """The figures block of docs/operations.md."""
     web = doc.get("webhooks") or {}
@@ -89,6 +98,7 @@ def operations_block(doc: dict[str, Any]) -> str:
         f"{_num(web.get('requests_per_s'), 0)} requests/s, p99 {_num(web.get('p99_ms'), 1)} ms. "
         f"Event to write-back latency: p50 {_num(lat.get('p50_s'), 2)} s, "
         f"p95 {_num(lat.get('p95_s'), 2)} s.",
+        *_streaming_line(doc),
         *(f"\n{note}" for note in doc.get("notes", [])),
     ]
     return "\n".join(lines)
@@ -140,10 +150,12 @@ def readme_block(doc: dict[str, Any]) -> str:
                     f"{_num(full['worker_cpu_s_per_1000_accounts'])} worker CPU s per 1,000 "
                     f"accounts; peak RSS {_num(full['worker_peak_rss_mb'], 0)} MB; "
                     f"{full['api_calls']:,} calls | — |")
-    if t.get("worker_peak_memory"):
-        entry = t["worker_peak_memory"]
-        rows.append(f"| worker peak RSS, 100,000 accounts | {_num(entry['value'], 0)} MB | "
-                    f"< 400 MB: {_verdict(entry)} |")
+    stream = doc.get("streaming_memory") or {}
+    if stream.get("process_max_rss_mb") is not None:
+        rows.append(f"| worker streaming {stream['accounts']:,} accounts ({stream['rows']:,} rows,"
+                    f" integration reader) | peak RSS {_num(stream['process_max_rss_mb'])} MB; "
+                    f"{stream['api_calls']} API calls; {_num(stream['seconds'])} s | < 400 MB: "
+                    f"{_verdict(t.get('worker_peak_memory'))} |")
     if det:
         rows.append(f"| detection, {det['accounts']:,} snapshots, one core | "
                     f"{_num(det['accounts_per_s'], 0)} accounts/s | >= 5,000: "

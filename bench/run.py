@@ -14,6 +14,8 @@ Sections (``--only`` / ``--skip``):
                  the incremental scan after it (issues 3 and 8)
 - ``calls``      full and incremental scan API calls of the 10,000-account org beside the
                  planned minimum and the naive count; asserts the issue-3 limits
+- ``memory``     peak RSS of a worker process streaming every bundle of the 100,000-account
+                 org through the integration reader (issue 3: < 400 MB)
 - ``emulator``   emulator throughput via simple-salesforce at 10k and 100k accounts (issue 2)
 - ``latency``    event -> write-back latency p50/p95 through the web service and a worker
 
@@ -38,7 +40,8 @@ from bench import machine, report, standalone, targets
 from bench.orgs import DEFAULT_CACHE, BenchOrg, bench_org
 from bench.ui import Ui
 
-SECTIONS = ("generator", "detection", "webhooks", "scan", "calls", "emulator", "latency")
+SECTIONS = ("generator", "detection", "webhooks", "scan", "calls", "memory", "emulator",
+            "latency")
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ class Plan:
 
     scan_sizes: tuple[int, ...]
     calls_size: int
+    memory_size: int
     emulator_sizes: tuple[int, ...]
     latency_size: int
     latency_samples: int
@@ -57,11 +61,12 @@ class Plan:
     emulator_write_calls: int
 
 
-FULL = Plan(scan_sizes=(1_000, 10_000, 100_000), calls_size=10_000,
+FULL = Plan(scan_sizes=(1_000, 10_000, 100_000), calls_size=10_000, memory_size=100_000,
             emulator_sizes=(10_000, 100_000), latency_size=1_000, latency_samples=30,
             generator_accounts=100_000, generator_memory_accounts=10_000,
             detection_accounts=10_000, webhook_seconds=15, emulator_write_calls=25)
-QUICK = Plan(scan_sizes=(300, 1_000), calls_size=1_000, emulator_sizes=(1_000,),
+QUICK = Plan(scan_sizes=(300, 1_000), calls_size=1_000, memory_size=1_000,
+             emulator_sizes=(1_000,),
              latency_size=300, latency_samples=8, generator_accounts=2_000,
              generator_memory_accounts=1_000, detection_accounts=1_000, webhook_seconds=3,
              emulator_write_calls=5)
@@ -111,7 +116,8 @@ def _selected(only: str | None, skip: str | None) -> set[str]:
 
 def _org_steps(run: Run, org: BenchOrg, plan: Plan, chosen: set[str]) -> None:
     """Everything measured on one generated org, in an order where no step's writes
-    disturb a later one: full + incremental scan, then latency, then emulator writes."""
+    disturb a later one: full + incremental scan, streaming memory (after the scan, so
+    the scan's preflight describes are its own), then latency, then emulator writes."""
     from bench import emulator_io, latency, scan  # noqa: PLC0415 - heavy imports
 
     size = org.accounts
@@ -128,6 +134,9 @@ def _org_steps(run: Run, org: BenchOrg, plan: Plan, chosen: set[str]) -> None:
         run.section(f"latency-setup@{size}", lambda: scan.full_scan(org, run.ui),
                     lambda v: run.doc.setdefault("event_latency_setup", {}).update(
                         {"full_scan_wall_s": v["wall_s"]}))
+    if "memory" in chosen and size == plan.memory_size:
+        run.section(f"memory@{size}", lambda: scan.streaming_memory(org, run.ui),
+                    lambda v: run.doc.__setitem__("streaming_memory", v))
     if wants_latency and (pair is not None or not wants_scan):
         run.section("latency", lambda: latency.measure(org, run.ui, plan.latency_samples),
                     lambda v: run.doc.__setitem__("event_latency", v))
@@ -196,6 +205,8 @@ def main(argv: list[str] | None = None) -> int:
             sizes |= set(plan.scan_sizes)
         if "calls" in chosen:
             sizes.add(plan.calls_size)
+        if "memory" in chosen:
+            sizes.add(plan.memory_size)
         if "emulator" in chosen:
             sizes |= set(plan.emulator_sizes)
         if "latency" in chosen:

@@ -252,3 +252,28 @@ def save_log_tail(org: BenchOrg, label: str, out: Path) -> None:
     source = org.workdir / f"worker-{label}.log"
     if source.exists():
         out.write_bytes(source.read_bytes()[-200_000:])
+
+
+def streaming_memory(org: BenchOrg, ui: Ui) -> dict[str, Any]:
+    """Peak RSS of a worker process that streams every account bundle of ``org``.
+
+    This is the issue-3 memory figure: ``integration.bench.streaming_peak_memory`` reads
+    the whole org through ``OrgReader`` (REST and Bulk API 2.0, merged per account) in a
+    freshly spawned process and keeps nothing, so the figure is the reader's own working
+    set. The read spec is the active mapping's, after preflight (describes come from the
+    Redis cache a scan left, or cost one call each).
+    """
+    from integration.bench import streaming_peak_memory  # noqa: PLC0415 - heavy imports
+    from service.settings import Settings  # noqa: PLC0415
+    from workers.runtime import Runtime  # noqa: PLC0415
+
+    conn = redis.Redis.from_url(org.redis_url)
+    rt = Runtime(settings=Settings.from_env(org.env), redis=conn, org_key=ORG_KEY)
+    spec, _ = rt.checked_spec(rt.gateway(), rt.mappings.active_mapping())
+    task = ui.task(f"{org.accounts:,} accounts: worker streaming every bundle", total=None)
+    before = org.api_used()
+    result = streaming_peak_memory(org.env, spec)
+    ui.done(task)
+    return {**result, "api_calls_emulator": org.api_used() - before,
+            "measured_by": "integration.bench.streaming_peak_memory: OrgReader in a freshly "
+                           "spawned process, every bundle streamed and dropped"}

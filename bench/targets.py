@@ -39,24 +39,21 @@ def _check(target: str, value: Any, ok: Callable[[Any], bool], issue: int,
     return entry
 
 
-def _largest_scan(doc: dict[str, Any]) -> tuple[int | None, dict[str, Any] | None]:
-    scans = doc.get("full_scan") or {}
-    sizes = sorted(int(k) for k, v in scans.items() if isinstance(v, dict) and "full" in v)
-    if not sizes:
-        return None, None
-    return sizes[-1], scans[str(sizes[-1])]
-
-
 def evaluate(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Every target with its measured value and pass/fail (None: not measured)."""
     calls = doc.get("scan_api_calls") or {}
     read = _get(calls, "full_scan", "read_phase") or {}
     incremental = calls.get("incremental_no_change") or {}
     objects = incremental.get("objects_read")
-    size, largest = _largest_scan(doc)
-    peak = _get(largest or {}, "full", "worker_peak_rss_mb")
-    memory_note = "" if size == MEMORY_TARGET_ACCOUNTS else (
-        f"measured at {size:,} accounts, not {MEMORY_TARGET_ACCOUNTS:,}" if size else "")
+    streaming = doc.get("streaming_memory") or {}
+    size = streaming.get("accounts")
+    peak = streaming.get("process_max_rss_mb")
+    memory_note = (f"measured at {size:,} accounts, not {MEMORY_TARGET_ACCOUNTS:,}"
+                   if size and size != MEMORY_TARGET_ACCOUNTS else "")
+    if size == MEMORY_TARGET_ACCOUNTS:
+        memory_note = (f"integration reader streaming {size:,} accounts "
+                       f"({streaming.get('rows', 0):,} rows) in {streaming.get('seconds')} s "
+                       f"with {streaming.get('api_calls')} API calls")
     return {
         "scan_read_calls": _check(
             f"full-scan read calls <= {READ_RATIO_LIMIT} x planned minimum", read.get("ratio"),
