@@ -124,8 +124,9 @@ def _translate(write: PlannedWrite, mapping: FieldMapping, last_written: LastWri
         guard = _guard(write, mapping, record_id, body, logical_of, last_written)
         seen = current.get(record_id) or current.get(write.record_id)
         held = {api: seen.get(api) for api in body if api in seen} if seen else None
+        memo_api = mapping.api(f"{write.object}.radar_last_written") if guard else None
         return RecordWrite(op="update", fields=body, record_id=record_id, guard=guard,
-                           current=held, **common)
+                           current=held, memo_field=memo_api, **common)
     if write.op == "create_once" and key_api is None and write.object in NATURAL_KEYS:
         natural = tuple(api for api in (mapping.api(n) for n in NATURAL_KEYS[write.object]) if api)
         return RecordWrite(op="create", fields=body, natural_key=natural, **common)

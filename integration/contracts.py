@@ -89,6 +89,10 @@ class RecordWrite:
     current: for "update" (and "upsert"), field -> value the org held when it was read
         (from the bundle). The writer sends only fields whose value differs; when None it
         queries the current values itself (one query per 200 records).
+    memo_field: for a guarded "update", the field in ``fields`` holding the JSON memo of
+        the values the service wrote to guarded fields (e.g. Radar_Last_Written__c). A
+        field skipped for a human edit keeps its previous memo entry, so the memo never
+        claims a value that was not written.
     natural_key: for "create", fields that identify an equal existing record (e.g.
         ("OpportunityId", "ContactId", "Role") for OpportunityContactRole); the writer
         queries them first so that replays create nothing twice.
@@ -108,6 +112,7 @@ class RecordWrite:
     ref: str | None = None  # caller's handle for the outcome (e.g. the plan key)
     current: Mapping[str, Any] | None = None
     natural_key: tuple[str, ...] = ()
+    memo_field: str | None = None
 
 
 def parent_ref(ref: str) -> str:

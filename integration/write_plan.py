@@ -9,6 +9,7 @@ call; with ``allOrNone: false`` the reply lists one result per record, in reques
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -95,18 +96,23 @@ class Diff:
 
 
 def diff_fields(fields: Mapping[str, Any], current: Mapping[str, Any],
-                guard: Mapping[str, Any] | None) -> Diff:
+                guard: Mapping[str, Any] | None, memo_field: str | None = None) -> Diff:
     """Fields whose value differs from the org's, minus those a human changed.
 
     A field listed in ``guard`` is written only while the org still holds the value the
     service wrote last time; otherwise a person edited it since, and it is left alone.
+    ``memo_field`` (a JSON object of the last-written guarded values, among ``fields``)
+    keeps the previous value of every skipped field, and is sent only if it then differs.
     Field names compare case-insensitively, as Salesforce does.
     """
     lowered = {k.lower(): v for k, v in current.items()}
     changed: dict[str, Any] = {}
     skipped: list[str] = []
     guard_lower = {k.lower(): v for k, v in (guard or {}).items()}
+    memo_name = memo_field.lower() if memo_field else None
     for name, value in fields.items():
+        if name.lower() == memo_name:
+            continue  # decided once the skipped fields are known
         org_value = lowered.get(name.lower())
         if same_value(org_value, value):
             continue
@@ -114,7 +120,41 @@ def diff_fields(fields: Mapping[str, Any], current: Mapping[str, Any],
             skipped.append(name)
             continue
         changed[name] = value
+    if memo_field and memo_field in fields:
+        memo = _memo_keeping(fields[memo_field], skipped, guard_lower)
+        held = lowered.get(memo_name)
+        if not same_value(held, memo) and not _same_memo(held, memo):
+            changed[memo_field] = memo
     return Diff(changed, tuple(skipped))
+
+
+def _memo_keeping(memo_json: Any, skipped: Sequence[str], guard_lower: Mapping[str, Any]) -> Any:
+    """The memo with each skipped field's entry put back to what the service last wrote."""
+    if not skipped:
+        return memo_json
+    try:
+        memo = json.loads(memo_json) if isinstance(memo_json, str) else None
+    except ValueError:
+        memo = None
+    if not isinstance(memo, dict):
+        return memo_json
+    for name in skipped:
+        key = next((k for k in memo if k.lower() == name.lower()), name)
+        previous = guard_lower.get(name.lower())
+        if previous is None:
+            memo.pop(key, None)
+        else:
+            memo[key] = previous
+    return json.dumps(memo, sort_keys=True, default=str)
+
+
+def _same_memo(org_memo: Any, memo: Any) -> bool:
+    """Equal as JSON objects (the org may hold the same memo serialised differently; an
+    empty field is an empty memo)."""
+    try:
+        return json.loads(org_memo or "{}") == json.loads(memo or "{}")
+    except (TypeError, ValueError):
+        return False
 
 
 def diff_outcome(write: RecordWrite, diff: Diff, record_id: str | None) -> WriteOutcome | None:

@@ -187,7 +187,7 @@ class RecordWriter:
                 outcomes[i] = WriteOutcome(w, "failed", errors=(RecordError(
                     "ENTITY_IS_DELETED", "the record no longer exists"),))
                 continue
-            diff = diff_fields(w.fields, org, w.guard)
+            diff = diff_fields(w.fields, org, w.guard, w.memo_field)
             done = diff_outcome(w, diff, w.record_id)
             if done is not None:
                 outcomes[i] = done
@@ -207,7 +207,7 @@ class RecordWriter:
             if org is None:
                 inserts.append(_Send(i, w, {**w.fields, ext_field: w.external_id}))
                 continue
-            diff = diff_fields(w.fields, org, w.guard)
+            diff = diff_fields(w.fields, org, w.guard, w.memo_field)
             done = diff_outcome(w, diff, org["Id"])
             if done is not None:
                 outcomes[i] = done

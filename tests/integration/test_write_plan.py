@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
@@ -127,3 +128,38 @@ def test_given_child_create_when_twin_key_then_matched_under_its_parent() -> Non
     explicit = RecordWrite("X__c", "create", {"A__c": 1, "B__c": 2}, natural_key=("B__c",))
     assert twin_key(explicit) == ("B__c", ("B__c",))
     assert twin_key(RecordWrite("Note", "create", {"Title": "t"})) == (None, ())
+
+
+def test_given_a_skipped_field_when_diffed_then_the_memo_keeps_its_last_written_value() -> None:
+    memo = '{"Expansion_Readiness__c": "Medium", "White_Space__c": "new map"}'
+    diff = diff_fields(
+        {"Expansion_Readiness__c": "Medium", "White_Space__c": "new map",
+         "Radar_Last_Written__c": memo},
+        {"Expansion_Readiness__c": "High", "White_Space__c": "old map",
+         "Radar_Last_Written__c": '{"Expansion_Readiness__c": "Low", "White_Space__c": "old map"}'},
+        {"Expansion_Readiness__c": "Low", "White_Space__c": "old map"},
+        memo_field="Radar_Last_Written__c")
+    assert diff.skipped_human_edit == ("Expansion_Readiness__c",)
+    assert json.loads(diff.changed["Radar_Last_Written__c"]) == {
+        "Expansion_Readiness__c": "Low", "White_Space__c": "new map"}
+    assert diff.changed["White_Space__c"] == "new map"
+
+
+def test_given_only_skipped_fields_when_our_value_moves_then_no_memo_only_write() -> None:
+    org = {"Expansion_Readiness__c": "High",
+           "Radar_Last_Written__c": '{"Expansion_Readiness__c":"Low"}'}
+    diff = diff_fields({"Expansion_Readiness__c": "Medium",
+                        "Radar_Last_Written__c": '{"Expansion_Readiness__c": "Medium"}'},
+                       org, {"Expansion_Readiness__c": "Low"},
+                       memo_field="Radar_Last_Written__c")
+    assert diff.changed == {}
+    assert diff.skipped_human_edit == ("Expansion_Readiness__c",)
+
+
+def test_given_a_field_never_written_and_skipped_then_it_leaves_the_memo() -> None:
+    diff = diff_fields({"MEDDICC_Role__c": "Champion", "Radar_Last_Written__c":
+                        '{"MEDDICC_Role__c": "Champion"}'},
+                       {"MEDDICC_Role__c": "Coach", "Radar_Last_Written__c": None},
+                       {"MEDDICC_Role__c": None}, memo_field="Radar_Last_Written__c")
+    assert diff.changed == {}  # an empty memo is what the org holds already
+    assert diff.skipped_human_edit == ("MEDDICC_Role__c",)

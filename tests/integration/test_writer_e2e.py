@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from integration.contracts import RecordWrite
 from integration.writer import RecordWriter, WriteOptions
 from tests.integration.conftest import make_gateway
@@ -56,6 +58,37 @@ def test_given_human_changed_field_when_updated_then_skipped_and_reported(emu) -
     assert outcome[0].status == "skipped_human_edit"
     assert outcome[0].errors[0].fields == ("Expansion_Readiness__c",)
     assert emu.store.get_row("Account", ids[0])["Expansion_Readiness__c"] == "Low"
+
+
+def test_given_human_edit_then_memo_keeps_what_was_really_written(emu) -> None:
+    ids = _accounts(emu.store, 1)
+    old_memo = '{"Expansion_Readiness__c": "Medium", "White_Space__c": "old map"}'
+    emu.store.update("Account", ids[0], {"Expansion_Readiness__c": "Low",  # a person's edit
+                                         "White_Space__c": "old map",
+                                         "Radar_Last_Written__c": old_memo})
+    guard = {"Expansion_Readiness__c": "Medium", "White_Space__c": "old map"}
+    new_memo = '{"Expansion_Readiness__c": "High", "White_Space__c": "new map"}'
+    write = RecordWrite("Account", "update",
+                        {"Expansion_Readiness__c": "High", "White_Space__c": "new map",
+                         "Radar_Last_Written__c": new_memo},
+                        record_id=ids[0], guard=guard, memo_field="Radar_Last_Written__c")
+    gateway = make_gateway(emu)
+    outcome = RecordWriter(gateway).apply([write])
+    assert outcome[0].status == "updated"
+    row = emu.store.get_row("Account", ids[0])
+    assert (row["Expansion_Readiness__c"], row["White_Space__c"]) == ("Low", "new map")
+    assert json.loads(row["Radar_Last_Written__c"]) == {"Expansion_Readiness__c": "Medium",
+                                                        "White_Space__c": "new map"}
+    # the next run computes another value for the field the person owns: no memo-only write
+    calls = gateway.ledger.counts["collection_write"]
+    again = RecordWrite("Account", "update",
+                        {"Expansion_Readiness__c": "High", "White_Space__c": "new map",
+                         "Radar_Last_Written__c": new_memo},
+                        record_id=ids[0], guard={"Expansion_Readiness__c": "Medium",
+                                                 "White_Space__c": "new map"},
+                        memo_field="Radar_Last_Written__c")
+    assert RecordWriter(gateway).apply([again])[0].status == "skipped_human_edit"
+    assert gateway.ledger.counts["collection_write"] == calls
 
 
 def test_given_create_once_tasks_when_replayed_then_created_once(emu) -> None:
