@@ -157,7 +157,14 @@ def create_blueprint(store_factory: StoreFactory,
         expected = admin_token or current_app.config.get("RADAR_ADMIN_TOKEN") or ""
         header = request.headers.get("Authorization", "")
         given = header[7:] if header.startswith("Bearer ") else ""
+        throttle = current_app.extensions.get("radar.auth_throttle")
+        wait = throttle.retry_after(request.remote_addr) if throttle else None
+        if wait is not None:
+            abort(429, message=f"too many failed admin authentications from this address; "
+                               f"try again in {wait} s", headers={"Retry-After": str(wait)})
         if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
+            if throttle and given:
+                throttle.record_failure(request.remote_addr)
             abort(401, message="a valid admin token is required (Authorization: Bearer ...)",
                   headers={"WWW-Authenticate": "Bearer"})
 

@@ -65,9 +65,10 @@ def _handle_http_exception(exc: HTTPException) -> Response:
         errors = errors or data.get("errors") or data.get("messages")
         message = data.get("message") or message
     response = error_envelope(code, message, errors if isinstance(errors, Mapping) else None)
-    for name, value in exc.get_headers():
+    extra = data.get("headers") if isinstance(data, dict) else None  # smorest abort(headers=)
+    for name, value in [*exc.get_headers(), *dict(extra or {}).items()]:
         if name.lower() not in ("content-type", "content-length"):
-            response.headers[name] = value  # e.g. Allow on a 405
+            response.headers[name] = value  # e.g. Allow on a 405, Retry-After on a 429
     return response
 
 
@@ -147,6 +148,9 @@ def _init_admin(app: Flask, settings: Settings) -> None:
 
     conn = app.extensions["radar.redis"]
     app.config["RADAR_ADMIN_TOKEN"] = settings.admin_token
+    from service.throttle import EXTENSION_KEY, FailureThrottle
+
+    app.extensions[EXTENSION_KEY] = FailureThrottle(conn, settings.org_key)
     mapping_api.init_app(
         app,
         lambda: MappingStore(conn, settings.org_key),

@@ -126,12 +126,21 @@ def create_blueprint() -> Blueprint:
         token = state().admin_token
         error = None if token else "Admin login is disabled: RADAR_ADMIN_TOKEN is not set."
         target = auth.safe_next(request.values.get("next"))
+        throttle = current_app.extensions.get("radar.auth_throttle")
+        wait = throttle.retry_after(request.remote_addr) if throttle else None
+        if request.method == "POST" and wait is not None:
+            response = _error_page(429, "Too many failed logins from this address. Try again "
+                                        f"in {max(1, round(wait / 60))} minute(s).")
+            response.headers["Retry-After"] = str(wait)
+            return response
         if request.method == "POST" and token:
             if auth.token_matches(request.form.get("token", ""), token):
                 auth.start_session()
                 log.info("admin login from %s", request.remote_addr)
                 return redirect(target)
             auth.note_failed_login()
+            if throttle:
+                throttle.record_failure(request.remote_addr)
             error = "That token is not the admin token."
         if request.method == "GET" and auth.logged_in():
             return redirect(target)
