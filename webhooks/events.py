@@ -76,13 +76,6 @@ def receive_event() -> tuple[Response, int]:
             "orgId is not on the allow-list",
             envelope_errors("json", {"orgId": ["not allowed"]}),
         )
-    if not rt.event_ledger.claim([event.event_id])[0]:
-        raise Rejection(
-            409,
-            "replayed_event",
-            "this event id was already received",
-            envelope_errors("json", {"eventId": [event.event_id]}),
-        )
     received_at = datetime.fromtimestamp(rt.clock(), UTC)
     records = [
         RecordEvent(
@@ -97,12 +90,17 @@ def receive_event() -> tuple[Response, int]:
         )
         for change in event.changes
     ]
+    # The replay check and the jobs are one atomic step: a replay enqueues nothing, and a
+    # failure leaves the id unclaimed so the sender's retry counts.
+    result = rt.sink.submit(records, claim=rt.event_ledger.claim_of(event.event_id))
+    if result.replayed:
+        raise Rejection(
+            409,
+            "replayed_event",
+            "this event id was already received",
+            envelope_errors("json", {"eventId": [event.event_id]}),
+        )
     pipeline = rt.connection.pipeline(transaction=False)
-    try:
-        result = rt.sink.submit(records, pipeline=pipeline)
-    except Exception:
-        rt.event_ledger.release([event.event_id])
-        raise
     rt.count(
         [
             (EVENTS_ACCEPTED, len(records), {"source": event.source}),

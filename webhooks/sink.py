@@ -20,6 +20,11 @@ job with the same id; while that job is still waiting (queued/deferred/scheduled
 event is folded into it, since the job has not read the record yet. If it has already
 started or finished, the event may carry a change the job did not see, so a follow-up job
 ``...-g1``, ``...-g2`` is enqueued instead.
+
+One round trip: a delivery's claim (its id, for replay protection) and all its jobs go to
+Redis as one Lua script (``SUBMIT_SCRIPT``), so a replay is refused, or every job saved,
+pushed and coalesced, atomically; the job hashes are built by RQ itself (``Queue.create_job``
+plus the fields its own unique enqueue writes), so the workers see ordinary RQ jobs.
 """
 
 from __future__ import annotations
@@ -30,10 +35,10 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 import redis
 from rq import Queue, Retry
-from rq.exceptions import DuplicateJobError
 from rq.job import Job
 
 EVENTS_QUEUE = "events"
@@ -85,10 +90,63 @@ class RecordEvent:
 
 @dataclass
 class SubmitResult:
-    """Job ids created, and job ids events were folded into."""
+    """Job ids created, and job ids events were folded into; ``replayed`` when the
+    delivery's claim was already taken (then nothing was enqueued)."""
 
     enqueued: list[str] = field(default_factory=list)
     coalesced: list[str] = field(default_factory=list)
+    replayed: bool = False
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A delivery id to claim (Redis key, remembered for ``ttl_seconds``) with the jobs."""
+
+    key: str
+    ttl_seconds: int
+
+
+# KEYS: claim key ("" for none), queue key, RQ's set of queue keys.
+# ARGV: claim TTL, job key prefix, generations to try, job TTL (-1: none), record count,
+#       then per record: base job id, field count n, n field/value pairs of the job hash.
+# Returns nil for a replayed claim, else per record: job id, 1 created | 0 folded into a
+# pending job | -1 every generation busy (the caller enqueues it under a random suffix).
+SUBMIT_SCRIPT = "local pending = {" + ", ".join(f"{x} = true" for x in sorted(_PENDING)) + """}
+if KEYS[1] ~= "" then
+  if not redis.call("SET", KEYS[1], "1", "NX", "EX", tonumber(ARGV[1])) then
+    return nil
+  end
+end
+local out, i, pushed = {}, 6, false
+local generations, ttl = tonumber(ARGV[3]), tonumber(ARGV[4])
+for _ = 1, tonumber(ARGV[5]) do
+  local base, n = ARGV[i], tonumber(ARGV[i + 1])
+  local first, last = i + 2, i + 1 + 2 * n
+  i = last + 1
+  local state, id = -1, base
+  for g = 0, generations - 1 do
+    local candidate = base
+    if g > 0 then candidate = base .. "-g" .. g end
+    local key = ARGV[2] .. candidate
+    if redis.call("EXISTS", key) == 0 then
+      redis.call("HSET", key, unpack(ARGV, first, last))
+      if ttl > 0 then redis.call("EXPIRE", key, ttl) end
+      redis.call("RPUSH", KEYS[2], candidate)
+      state, id, pushed = 1, candidate, true
+      break
+    end
+    local status = redis.call("HGET", key, "status")
+    if status and pending[status] then
+      state, id = 0, candidate
+      break
+    end
+  end
+  out[#out + 1] = id
+  out[#out + 1] = state
+end
+if pushed then redis.call("SADD", KEYS[3], KEYS[2]) end
+return out
+"""
 
 
 def coalescing_job_id(event: RecordEvent, bucket_seconds: int) -> str:
@@ -98,6 +156,16 @@ def coalescing_job_id(event: RecordEvent, bucket_seconds: int) -> str:
         org = hashlib.sha256(org.encode("utf-8")).hexdigest()[:16]
     bucket = int(event.received_at.timestamp()) // bucket_seconds
     return f"rec-{org}-{event.sobject}-{event.record_id}-{bucket}"
+
+
+def _hash_fields(job: Job) -> list[Any]:
+    """The job hash as flat field/value pairs, as RQ's unique enqueue writes it
+    (``rq.scripts.save_unique_job``: ``job.to_dict()`` without the None values)."""
+    pairs: list[Any] = []
+    for key, value in job.to_dict().items():
+        if value is not None:
+            pairs += [key, value if isinstance(value, bytes | str) else str(value)]
+    return pairs
 
 
 class RecordEventSink:
@@ -117,55 +185,79 @@ class RecordEventSink:
         self.queue = Queue(queue_name, connection=connection)
         self.bucket_seconds = bucket_seconds
         self.result_ttl = result_ttl
+        self._script = connection.register_script(SUBMIT_SCRIPT)
 
     def submit(
-        self, events: Iterable[RecordEvent], pipeline: redis.client.Pipeline | None = None
+        self,
+        events: Iterable[RecordEvent],
+        pipeline: redis.client.Pipeline | None = None,
+        claim: Claim | None = None,
     ) -> SubmitResult:
         """Enqueue one job per distinct record of ``events`` unless one is already waiting.
 
         Args:
             events: the record events of one delivery.
-            pipeline: when given, RQ's bookkeeping that need not precede the answer (the
-                queue's entry in ``rq:queues``) is left on it for the caller to execute
-                with its own commands, saving a round trip. The jobs themselves are saved
-                and pushed atomically before this returns either way.
+            pipeline: unused (kept for callers that pass one: the jobs no longer leave
+                anything on it).
+            claim: the delivery id to claim in the same atomic step; when it was already
+                claimed nothing is enqueued and the result says ``replayed``.
 
         Raises:
             redis.RedisError: Redis is unavailable; nothing can be acknowledged.
         """
+        del pipeline
         result = SubmitResult()
-        seen: set[str] = set()
+        distinct: dict[str, RecordEvent] = {}
+        duplicates: list[str] = []
         for event in events:
             base = coalescing_job_id(event, self.bucket_seconds)
-            if base in seen:  # the same record twice in one delivery
-                result.coalesced.append(base)
-                continue
-            seen.add(base)
-            job_id, created = self._enqueue_coalesced(event, base, pipeline)
-            (result.enqueued if created else result.coalesced).append(job_id)
+            if base in distinct:  # the same record twice in one delivery
+                duplicates.append(base)
+            else:
+                distinct[base] = event
+        if not distinct and claim is None:
+            result.coalesced.extend(duplicates)
+            return result
+        args: list[Any] = []
+        ttls = set()
+        for base, event in distinct.items():
+            job = self._job(event, base)
+            ttls.add(job.ttl if job.ttl is not None else -1)
+            fields = _hash_fields(job)
+            args += [base, len(fields) // 2, *fields]
+        reply = self._script(
+            keys=[claim.key if claim else "", self.queue.key, self.queue.redis_queues_keys],
+            args=[claim.ttl_seconds if claim else 0, Job.redis_job_namespace_prefix,
+                  _MAX_GENERATIONS, ttls.pop() if len(ttls) == 1 else -1, len(distinct), *args],
+        )
+        if reply is None:
+            result.replayed = True
+            return result
+        result.coalesced.extend(duplicates)
+        for base, job_id, state in zip(distinct, reply[::2], reply[1::2], strict=True):
+            job_id = job_id.decode() if isinstance(job_id, bytes) else job_id
+            if state == 1:
+                result.enqueued.append(job_id)
+            elif state == 0:
+                result.coalesced.append(job_id)
+            else:  # a record changing this often within one bucket: never drop the event
+                fallback = f"{base}-{uuid.uuid4().hex[:12]}"
+                self._enqueue(distinct[base], fallback, None)
+                result.enqueued.append(fallback)
         return result
 
-    def _enqueue_coalesced(
-        self, event: RecordEvent, base: str, pipeline: redis.client.Pipeline | None
-    ) -> tuple[str, bool]:
-        generation = 0
-        while generation < _MAX_GENERATIONS:
-            job_id = base if generation == 0 else f"{base}-g{generation}"
-            try:
-                self._enqueue(event, job_id, pipeline)
-                return job_id, True
-            except DuplicateJobError:
-                raw = self.connection.hget(Job.key_for(job_id), "status")
-                status = raw.decode() if isinstance(raw, bytes) else raw
-                if status in _PENDING:
-                    return job_id, False
-                if status is None:
-                    continue  # expired between the two calls: try the same id again
-                generation += 1
-        # A record changing this often within one bucket is unusual; never drop the event.
-        job_id = f"{base}-{uuid.uuid4().hex[:12]}"
-        self._enqueue(event, job_id, pipeline)
-        return job_id, True
+    def _job(self, event: RecordEvent, job_id: str) -> Job:
+        """The RQ job of ``event``, prepared as RQ's own enqueue prepares it."""
+        job = self.queue.create_job(
+            RECORD_EVENT_JOB,
+            kwargs=event.job_kwargs(),
+            job_id=job_id,
+            result_ttl=self.result_ttl,
+            description=f"{event.source} {event.change_type} {event.sobject} {event.record_id}",
+            retry=EVENT_RETRY,
+        )
+        self.queue._prepare_for_queue(job)  # noqa: SLF001 - origin, enqueued_at, status
+        return job
 
     def _enqueue(
         self, event: RecordEvent, job_id: str, pipeline: redis.client.Pipeline | None
@@ -200,6 +292,10 @@ class DeliveryLedger:
 
     def _key(self, delivery_id: str) -> str:
         return f"{self.namespace}:{delivery_id}"
+
+    def claim_of(self, delivery_id: str) -> Claim:
+        """The claim of ``delivery_id`` for ``RecordEventSink.submit`` (one round trip)."""
+        return Claim(self._key(delivery_id), self.ttl_seconds)
 
     def claim(self, delivery_ids: Sequence[str]) -> list[bool]:
         """Claim each id; True where this call was the first to see it."""

@@ -92,3 +92,59 @@ def test_given_claimed_ids_when_released_then_claimable_again(redis_conn: redis.
 
     assert ledger.claim(["a", "b"]) == [True, False]
     assert 0 < redis_conn.ttl("radar:test:seen:b") <= 60
+
+
+def test_given_a_job_saved_by_the_script_then_its_hash_is_what_rq_itself_writes(
+    redis_conn: redis.Redis, events_queue: Queue
+) -> None:
+    event = _event(2, event_id="same")
+    sink = RecordEventSink(redis_conn, bucket_seconds=5)
+    (ours,) = sink.submit([event]).enqueued
+    sink._enqueue(event, "rq-own-enqueue", None)  # RQ's unique enqueue, as before the script
+
+    volatile = {b"created_at", b"enqueued_at", b"last_heartbeat"}
+    mine, theirs = (
+        {k: v for k, v in redis_conn.hgetall(Job.key_for(i)).items() if k not in volatile}
+        for i in (ours, "rq-own-enqueue")
+    )
+    assert mine == theirs
+    assert redis_conn.ttl(Job.key_for(ours)) == redis_conn.ttl(Job.key_for("rq-own-enqueue"))
+    job = Job.fetch(ours, connection=redis_conn)
+    assert job.func_name == "workers.jobs.handle_record_event"
+    assert job.kwargs == event.job_kwargs() and job.retries_left == 3
+    assert job.get_status() == JobStatus.QUEUED and job.origin == "events"
+    assert events_queue.get_job_ids() == [ours, "rq-own-enqueue"]
+    assert redis_conn.sismember("rq:queues", events_queue.key)
+
+
+def test_given_a_claim_when_submitted_twice_then_the_replay_enqueues_nothing(
+    redis_conn: redis.Redis, events_queue: Queue
+) -> None:
+    sink = RecordEventSink(redis_conn, bucket_seconds=5)
+    ledger = DeliveryLedger(redis_conn, "radar:test:seen:event", 60)
+    first = sink.submit([_event(3, event_id="e1"), _event(3, event_id="e1")],
+                        claim=ledger.claim_of("e1"))
+    # the same event again, in a later bucket: it would make a new job if it were not a replay
+    replay = sink.submit([_event(3, T0 + timedelta(seconds=30), event_id="e1")],
+                         claim=ledger.claim_of("e1"))
+
+    assert (len(first.enqueued), len(first.coalesced), first.replayed) == (1, 1, False)
+    assert (replay.enqueued, replay.coalesced, replay.replayed) == ([], [], True)
+    assert events_queue.get_job_ids() == first.enqueued
+    assert 0 < redis_conn.ttl("radar:test:seen:event:e1") <= 60
+
+
+def test_given_every_generation_busy_when_submitted_then_the_event_still_gets_a_job(
+    redis_conn: redis.Redis, events_queue: Queue
+) -> None:
+    sink = RecordEventSink(redis_conn, bucket_seconds=5)
+    base = coalescing_job_id(_event(4), 5)
+    for g in range(8):
+        job_id = base if g == 0 else f"{base}-g{g}"
+        redis_conn.hset(Job.key_for(job_id), "status", "started")
+
+    result = sink.submit([_event(4, event_id="busy")])
+
+    (job_id,) = result.enqueued
+    assert job_id.startswith(f"{base}-") and job_id not in {f"{base}-g{g}" for g in range(8)}
+    assert events_queue.get_job_ids() == [job_id]
