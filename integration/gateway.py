@@ -181,10 +181,12 @@ class SalesforceGateway:
     # -- REST helpers --------------------------------------------------------------------
 
     def query_page(self, soql: str, kind: str = "query_page",
-                   batch_size: int = PAGE_SIZE) -> dict[str, Any]:
-        """The first page of a SOQL query (``GET query/?q=``)."""
+                   batch_size: int = PAGE_SIZE, include_deleted: bool = False) -> dict[str, Any]:
+        """The first page of a SOQL query (``GET query/?q=``; ``queryAll/`` with
+        ``include_deleted``: deleted and archived rows too, one call as well)."""
         headers = {"Sforce-Query-Options": f"batchSize={batch_size}"}
-        return self.call(kind, lambda sf: sf.query(soql, headers=headers))
+        return self.call(kind, lambda sf: sf.query(soql, include_deleted=include_deleted,
+                                                   headers=headers))
 
     def query_more(self, next_url: str, batch_size: int = PAGE_SIZE) -> dict[str, Any]:
         """The page behind ``nextRecordsUrl``."""
@@ -194,9 +196,10 @@ class SalesforceGateway:
                                                   headers=headers))
 
     def iter_pages(self, soql: str, batch_size: int = PAGE_SIZE,
-                   max_pages: int = 1_000_000) -> Iterator[list[Record]]:
+                   max_pages: int = 1_000_000,
+                   include_deleted: bool = False) -> Iterator[list[Record]]:
         """Each page of records of ``soql``, attributes stripped (bounded loop)."""
-        page = self.query_page(soql, batch_size=batch_size)
+        page = self.query_page(soql, batch_size=batch_size, include_deleted=include_deleted)
         for _ in range(max_pages):
             yield [strip_attributes(r) for r in page.get("records", [])]
             if page.get("done", True) or not page.get("nextRecordsUrl"):
@@ -204,9 +207,11 @@ class SalesforceGateway:
             page = self.query_more(page["nextRecordsUrl"], batch_size=batch_size)
         raise SalesforceFailure("TOO_MANY_PAGES", f"more than {max_pages} pages for one query")
 
-    def iter_records(self, soql: str, batch_size: int = PAGE_SIZE) -> Iterator[Record]:
+    def iter_records(self, soql: str, batch_size: int = PAGE_SIZE,
+                     include_deleted: bool = False) -> Iterator[Record]:
         """Records of ``soql``, one page in memory at a time."""
-        for page in self.iter_pages(soql, batch_size=batch_size):
+        for page in self.iter_pages(soql, batch_size=batch_size,
+                                    include_deleted=include_deleted):
             yield from page
 
     def count(self, soql: str) -> int:

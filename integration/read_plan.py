@@ -231,16 +231,17 @@ def normalize_stamp(value: Any) -> str | None:
 
 
 def build_changes(obj: ObjectRead, window_from: datetime, window_to: datetime,
-                  ignore_user: str | None = None) -> str:
+                  ignore_user: str | None = None, deleted_flag: bool = False) -> str:
     """Id, account key and stamp of ``obj`` rows changed in the half-open window [from, to).
 
     ``ignore_user``: the integration user's id; rows it modified last are its own
     write-back echoing, not news (without this, every write would bring its account back
-    into the next incremental scan).
+    into the next incremental scan). ``deleted_flag``: select ``IsDeleted`` too (for a
+    ``queryAll`` that returns deleted rows; not every object has the field, User has not).
     """
     stamp = stamp_field(obj)
     key = check_api_name(_key_field(obj))
-    select = ", ".join(dict.fromkeys(["Id", key, stamp]))
+    select = ", ".join(dict.fromkeys(["Id", key, stamp, *(["IsDeleted"] if deleted_flag else [])]))
     soql = format_soql(
         "SELECT {:literal} FROM {:literal} WHERE {:literal} >= {} AND {:literal} < {}",
         select, check_api_name(obj.sobject), stamp, window_from, stamp, window_to)

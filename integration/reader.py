@@ -77,6 +77,7 @@ class OrgReader:
         self.stats = ScanStats()
         self.recent_since: datetime | None = None
         self.recent: dict[str, dict[str, str]] = {}  # sobject -> id -> stamp (>= recent_since)
+        self.deleted_account_ids: set[str] = set()  # found deleted by changed_account_ids
         account = spec.get("account")
         if account is None:
             raise ValueError("the ReadSpec has no 'account' object")
@@ -264,7 +265,10 @@ class OrgReader:
         """Accounts touched in each object's window, and portfolio objects that changed.
 
         One query per object (``SELECT AccountId FROM Case WHERE SystemModstamp >= :from
-        AND SystemModstamp < :to``); with nothing changed that is one call per object.
+        AND SystemModstamp < :to``); with nothing changed that is one call per object. The
+        queries go to ``queryAll``, so a deleted child (a Case, a Contact) brings its
+        account back as well; deleted accounts are collected in ``deleted_account_ids``
+        (nothing left to scan: the caller forgets them).
 
         Args:
             windows: logical object -> half-open [from, to) window of SystemModstamp.
@@ -278,13 +282,17 @@ class OrgReader:
             if obj.logical not in windows or obj.logical in self.stats.skipped:
                 continue
             window_from, window_to = windows[obj.logical]
-            soql = build_changes(obj, window_from, window_to, ignore_user)
+            is_account = obj is self.account
+            soql = build_changes(obj, window_from, window_to, ignore_user, deleted_flag=is_account)
             key = obj.account_path or "Id"
             known = (seen or {}).get(obj.sobject, {})
             try:
-                for record in self.gateway.iter_records(soql):
+                for record in self.gateway.iter_records(soql, include_deleted=True):
                     stamp = normalize_stamp(record.get(stamp_field(obj)))
                     if stamp is not None and known.get(record["Id"]) == stamp:
+                        continue
+                    if is_account and record.get("IsDeleted"):
+                        self.deleted_account_ids.add(record["Id"])
                         continue
                     self._note_recent(obj, record)
                     if obj.account_path or obj is self.account:

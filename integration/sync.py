@@ -50,6 +50,7 @@ class SyncReport:
     calls: dict[str, int] = field(default_factory=dict)
     planned_minimum: int | None = None
     message: str = ""
+    deleted_accounts: list[str] = field(default_factory=list)  # incremental: deleted since
 
     @property
     def api_calls(self) -> int:
@@ -171,6 +172,7 @@ class SyncRun:
         try:
             own = self.gateway.user_id if self.ignore_own_changes else None
             changed, _portfolio = reader.changed_account_ids(windows, own, seen)
+            report.deleted_accounts = sorted(reader.deleted_account_ids)
             if changed:
                 self._process(reader, reader.bundles_for(changed), report, state)
         except BudgetExhausted as exc:

@@ -133,6 +133,17 @@ def record(conn: redis.Redis, org_key: str, results: Sequence[Any],
     pipe.execute()
 
 
+def forget(conn: redis.Redis, org_key: str, account_ids: Sequence[str]) -> None:
+    """Drop the summaries of accounts deleted in Salesforce (the dashboard stops listing
+    them; their write totals stay, they happened)."""
+    if account_ids:
+        prefix = f"radar:{org_key}"
+        pipe = conn.pipeline()
+        pipe.hdel(f"{prefix}:accounts", *account_ids)
+        pipe.delete(f"{prefix}:insights")
+        pipe.execute()
+
+
 def rebuild(conn: redis.Redis, org_key: str) -> dict[str, Any]:
     """Aggregate the summaries into the dashboard document (and cache it)."""
     prefix = f"radar:{org_key}"

@@ -225,8 +225,10 @@ def incremental_sync(org_key: str = "default") -> dict:
     files = sync_files(gateway, [f for r in state.get("results", []) for f in r.files])
     insights.record(rt.redis, org_key, state.get("results", []), files, report.run_id,
                     counts=report.by_object)
+    insights.forget(rt.redis, org_key, report.deleted_accounts)
     return {"run_id": report.run_id, "status": report.status, "accounts": report.accounts,
-            "writes": dict(report.outcomes), "calls": report.calls}
+            "writes": dict(report.outcomes), "calls": report.calls,
+            "deleted_accounts": report.deleted_accounts}
 
 
 def scan_accounts(org_key: str, account_ids: Sequence[str]) -> dict:

@@ -61,6 +61,36 @@ def test_given_changed_case_when_incremental_then_its_account_comes_back(seeded,
     assert report.outcomes and set(report.outcomes) == {"unchanged"}
 
 
+def test_given_deleted_case_and_account_when_incremental_then_rescanned_and_reported(
+        seeded, redis_conn) -> None:
+    emu, _ = seeded
+    store = RunStore(redis_conn, "acme")
+    SyncRun(make_gateway(emu), default_spec(), store, plan_writes).run("full")
+    case = emu.store.query("SELECT Id, AccountId FROM Case WHERE AccountId != null "
+                           "ORDER BY Id LIMIT 1")[0]
+    accounts = [r["Id"] for r in emu.store.query("SELECT Id FROM Account ORDER BY Id")]
+    gone = next(a for a in reversed(accounts) if a != case["AccountId"])
+    stamp = (emu.org.clock.now() - timedelta(seconds=2)).strftime("%Y-%m-%dT%H:%M:%S.000+0000")
+    deleted = (stamp, emu.store.admin_user_id)
+    with emu.store.connection() as conn:  # a person deleted both, two seconds ago
+        conn.execute('UPDATE "Case" SET IsDeleted = 1, SystemModstamp = ?, LastModifiedById = ? '
+                     "WHERE Id = ?", (*deleted, case["Id"]))
+        conn.execute('UPDATE "Account" SET IsDeleted = 1, SystemModstamp = ?, '
+                     "LastModifiedById = ? WHERE Id = ?", (*deleted, gone))
+    seen: list[str] = []
+
+    def planner(bundle, org_data):
+        seen.append(bundle.account_id)
+        assert case["Id"] not in {c["Id"] for c in bundle.children.get("case", [])}
+        return plan_writes(bundle, org_data)
+
+    assert "case" in {o.logical for o in default_spec().objects}
+    report = SyncRun(make_gateway(emu), default_spec(), store, planner).run()
+    assert seen == [case["AccountId"]]
+    assert report.deleted_accounts == [gone]
+    assert report.status == "completed"
+
+
 def test_given_faults_and_session_expiry_when_synced_then_same_state_as_without(
         tmp_path, redis_url) -> None:
     import redis
