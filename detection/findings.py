@@ -37,6 +37,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
+from detection.fastinit import fast_init
+
 # The catalog's signal names (API values of Task.Expansion_Signal_Type__c).
 EXPANSION_SIGNALS = (
     "usage_spike",
@@ -80,6 +82,7 @@ def category_of(signal_type: str) -> SignalCategory:
     raise ValueError(f"unknown signal type {signal_type!r}")
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Evidence:
     """The data points behind a signal, so a person can check it in the CRM.
@@ -101,6 +104,7 @@ class Evidence:
     change_since_last_scan: str | None = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ExpansionSignal:
     """One detected signal (any category of the catalog, despite the name).
@@ -122,6 +126,7 @@ class ExpansionSignal:
     recorded_by_cs: bool = False
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class PriorSignal:
     """A signal logged earlier (from the service's signal_log Tasks in the org)."""
@@ -131,6 +136,7 @@ class PriorSignal:
     clear_pattern: bool = False
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class HealthFactor:
     name: str  # "usage trend", "utilisation", "NPS", ...
@@ -139,6 +145,7 @@ class HealthFactor:
     note: str
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class HealthAssessment:
     score: float | None
@@ -149,6 +156,7 @@ class HealthAssessment:
     explanation: str = ""
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class StakeholderRole:
     contact_id: str
@@ -161,6 +169,7 @@ class StakeholderRole:
     active: bool
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ChampionMove:
     """A champion who left this account, and where the same person turned up (if seen)."""
@@ -173,6 +182,7 @@ class ChampionMove:
     matched_on: str | None = None  # "email", "LinkedIn URL", "name + new domain"
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class StakeholderMap:
     roles: tuple[StakeholderRole, ...]
@@ -196,6 +206,7 @@ class ChampionIndex:
     by_name_domain: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class WhiteSpaceCell:
     product_id: str
@@ -213,6 +224,7 @@ class WhiteSpaceCell:
     sample_size: int = 0
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class WhiteSpaceMap:
     account_id: str
@@ -242,6 +254,7 @@ class PortfolioBenchmark:
     utilisation: dict[tuple[str, str, str], tuple[float, int]] = field(default_factory=dict)
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Hypothesis:
     rank: int
@@ -259,6 +272,7 @@ class Hypothesis:
     evidence: tuple[str, ...]  # signal summaries it rests on
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Routing:
     """Which play the account belongs to this scan, and why."""
@@ -271,6 +285,7 @@ class Routing:
     readiness: Readiness = "None"
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class AccountFindings:
     account_id: str

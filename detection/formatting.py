@@ -26,6 +26,8 @@ def pct(ratio: float | None, digits: int = 0) -> str:
     """0.923 -> "92%" ("n/a" when unknown)."""
     if ratio is None:
         return "n/a"
+    if digits == 0:  # the usual call: a fixed format spec is cheaper to apply
+        return f"{ratio * 100:.0f}%"
     return f"{ratio * 100:.{digits}f}%"
 
 

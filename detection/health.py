@@ -150,10 +150,10 @@ def assess_with_facts(facts: ScanFacts) -> HealthAssessment:
     cfg = facts.config
     previous, _ = previous_health_score(facts)
     org_score = facts.snapshot.health_score
-    if org_score is not None:
+    if org_score is not None:  # positional, in field order: the usual case, every account
         return HealthAssessment(
-            score=org_score, band=band_of(org_score, cfg), source="org",
-            previous_score=previous, explanation="Health_Score__c from the org",
+            org_score, band_of(org_score, cfg), "org", previous, (),
+            "Health_Score__c from the org",
         )
     factors = scorecard(facts)
     total = sum(f.weight for f in factors)

@@ -151,8 +151,14 @@ def _candidates(
     signals: tuple[ExpansionSignal, ...],
     ws: WhiteSpaceMap,
 ) -> list[_Candidate]:
-    owned = [c for c in ws.cells if c.status == "Active"]
-    missing = {c.product_id: c for c in ws.cells if c.status == "None"}
+    owned = []
+    missing = {}
+    for c in ws.cells:  # one pass: the map lists owned products, then missing ones
+        status = c.status
+        if status == "Active":
+            owned.append(c)
+        elif status == "None":
+            missing[c.product_id] = c
     expansion = [s for s in signals if s.category == "expansion"]
     out: list[_Candidate] = []
 
@@ -244,14 +250,12 @@ def _candidates(
             out.append(cand)
 
     # Platform: two or more missing products a signal points at, on top of what is owned.
-    crosses = sorted(
-        (
-            c
-            for c in out
-            if c.approach == "cross-sell" and missing[c.product_ids[0]].priority == "HIGH"
-        ),
-        key=lambda c: (-c.value, c.title),
-    )[:3]
+    crosses = [
+        c for c in out
+        if c.approach == "cross-sell" and missing[c.product_ids[0]].priority == "HIGH"
+    ]
+    if len(crosses) > 1:
+        crosses = sorted(crosses, key=lambda c: (-c.value, c.title))[:3]
     if len(crosses) >= 2 and len(owned) + len(crosses) >= 3:
         names = [c.title.removeprefix("Cross-sell: ") for c in crosses]
         bundle = _Candidate(
@@ -272,11 +276,13 @@ def _candidates(
 
     # Account-level signals back every hypothesis a little.
     general = [s for s in expansion if s.type in _ACCOUNT_SIGNALS and s.product_id is None]
-    for cand in out:
-        for sig in general:
-            cand.add(
-                sig.evidence.summary, 0.5 if sig.type == "direct_request" else 0.2, sig.contact_id
-            )
+    if general:
+        for cand in out:
+            for sig in general:
+                cand.add(
+                    sig.evidence.summary, 0.5 if sig.type == "direct_request" else 0.2,
+                    sig.contact_id,
+                )
     return out
 
 
@@ -329,6 +335,9 @@ def rank_hypotheses(
     if ws is None or (routing is not None and routing.play == "renewal_rescue"):
         return ()
     signals = tuple(findings_partial.get("signals") or ())
+    candidates = [c for c in _candidates(snapshot, ctx, signals, ws) if c.evidence]
+    if not candidates:
+        return ()  # the timing, flags and leaders below only dress up candidates
     health = findings_partial.get("health")
     stakeholders = findings_partial.get("stakeholders")
     timing, _ = timing_breakdown(signals, health, stakeholders)
@@ -336,9 +345,7 @@ def rank_hypotheses(
     leaders = _leaders(stakeholders)
     ref = max(0.5 * ws.current_acv, 1000.0)
     scored = []
-    for cand in _candidates(snapshot, ctx, signals, ws):
-        if not cand.evidence:
-            continue
+    for cand in candidates:
         if cand.parts:
             raw = min(_combine(part.weights) for part in cand.parts)
         else:

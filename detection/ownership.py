@@ -12,11 +12,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from detection.fastinit import fast_init
 from detection.snapshot import AccountSnapshot, UsageRow
 
 OWNERSHIP_DAYS = 365
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class OwnedProduct:
     """One product on the account's current contract.
@@ -42,6 +44,7 @@ class OwnedProduct:
         return self.acv / self.units
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class MonthUsage:
     """A product's usage in one month (rows of that month summed)."""
@@ -95,6 +98,29 @@ def owned_products(
         product id -> OwnedProduct, for line items of Closed Won opportunities closed
         within 365 days and (optionally) Assets whose Status is not Obsolete.
     """
+    units, acv, sources = _contract(snapshot, now, use_assets)
+    return {
+        pid: OwnedProduct(pid, units.get(pid, 0.0), acv.get(pid), tuple(sorted(ids)))
+        for pid, ids in sorted(sources.items())
+    }
+
+
+def owned_units_and_acv(
+    snapshot: AccountSnapshot, now: datetime, use_assets: bool = True
+) -> dict[str, tuple[float, float | None]]:
+    """owned_products without the objects: product id -> (units, acv), in id order.
+
+    The white-space map reads only these two figures of every owned product, once per
+    account of a scan, so it skips building the OwnedProducts and sorting their sources.
+    """
+    units, acv, sources = _contract(snapshot, now, use_assets)
+    return {pid: (units.get(pid, 0.0), acv.get(pid)) for pid in sorted(sources)}
+
+
+def _contract(
+    snapshot: AccountSnapshot, now: datetime, use_assets: bool
+) -> tuple[dict[str, float], dict[str, float], dict[str, list[str]]]:
+    """(units, ACV, source ids) per owned product, as owned_products describes them."""
     today_ord = now.date().toordinal()
     units: dict[str, float] = {}
     acv: dict[str, float] = {}
@@ -130,10 +156,7 @@ def owned_products(
             # Line items say what was sold; Assets only fill in products sold elsewhere.
             if pid not in units:
                 units[pid] = qty
-    return {
-        pid: OwnedProduct(pid, units.get(pid, 0.0), acv.get(pid), tuple(sorted(ids)))
-        for pid, ids in sorted(sources.items())
-    }
+    return units, acv, sources
 
 
 def current_acv(snapshot: AccountSnapshot, now: datetime) -> float:
@@ -188,18 +211,37 @@ def usage_by_product(rows_by_product: Mapping[str, Sequence[UsageRow]]) -> dict[
                 (row.id,),
             )
             continue
-        whole = [r for r in rows if r.feature is None]
-        if whole:
-            rows = whole
+        rows = _counted_rows(rows)
         users = [r.active_users for r in rows if r.active_users is not None]
+        usage, licensed = month_totals(rows)
         out[pid] = MonthUsage(
             product_id=pid,
-            usage=sum(r.usage_units or 0.0 for r in rows),
-            licensed=sum(r.licensed_units or 0.0 for r in rows),
+            usage=usage,
+            licensed=licensed,
             active_users=sum(users) if users else None,
             source_ids=tuple(sorted(r.id for r in rows)),
         )
     return out
+
+
+def _counted_rows(rows: Sequence[UsageRow]) -> Sequence[UsageRow]:
+    """The rows a product's month is summed from: its whole-product rows when it has any,
+    else its feature rows (see month_usage)."""
+    whole = [r for r in rows if r.feature is None]
+    return whole if whole else rows
+
+
+def month_totals(rows: Sequence[UsageRow]) -> tuple[float, float]:
+    """(usage, licensed) of one product's rows of one month: MonthUsage's ``usage`` and
+    ``licensed``, without building the object (the white-space map needs only these)."""
+    if len(rows) == 1:
+        row = rows[0]
+        return 0 + (row.usage_units or 0.0), 0 + (row.licensed_units or 0.0)
+    rows = _counted_rows(rows)
+    return (
+        sum(r.usage_units or 0.0 for r in rows),
+        sum(r.licensed_units or 0.0 for r in rows),
+    )
 
 
 def size_band(employees: int | None) -> str:

@@ -96,11 +96,4 @@ def route(
     else:
         play, reason = "none", "no health score"
     readiness = "None" if play == "renewal_rescue" else READINESS[strength]
-    return Routing(
-        play=play,
-        reason=reason,
-        play02_eligible=eligible02,
-        play02_reasons=gaps,
-        play04_eligible=play04,
-        readiness=readiness,
-    )
+    return Routing(play, reason, eligible02, gaps, play04, readiness)  # field order

@@ -8,7 +8,7 @@ order (category, type, episode).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -30,6 +30,11 @@ from detection.strength import classify
 from detection.whitespace import build_white_space_map
 
 _EMPTY_BENCHMARK = PortfolioBenchmark()
+
+
+def _logged_signals(facts: ScanFacts) -> Iterator[PriorSignal]:
+    """facts.prior_signals(), worked out when first iterated."""
+    yield from facts.prior_signals()
 
 
 def scan_account(
@@ -81,7 +86,8 @@ def scan_account(
             snapshot, ctx, benchmark or _EMPTY_BENCHMARK, signals, now
         )
     if prior_signals is None:
-        prior_signals = facts.prior_signals()
+        # read back only if classify gets that far (it does not without expansion signals)
+        prior_signals = _logged_signals(facts)
     strength = classify(signals, prior_signals, config, now)
     routing = route(snapshot, health, strength, white_space, stakeholders, config, now)
     if routing.play == "renewal_rescue":
@@ -100,15 +106,15 @@ def scan_account(
         ctx,
         now,
     )
-    return AccountFindings(
-        account_id=snapshot.id,
-        scanned_at=now,
-        health=health,
-        signals=signals,
-        strength=strength,
-        routing=routing,
-        stakeholders=stakeholders,
-        white_space=white_space,
-        hypotheses=tuple(hypotheses),
-        not_judged=gaps,
+    return AccountFindings(  # positional, in field order (cheaper than keywords)
+        snapshot.id,  # account_id
+        now,  # scanned_at
+        health,
+        signals,
+        strength,
+        routing,
+        stakeholders,
+        white_space,
+        tuple(hypotheses),
+        gaps,  # not_judged
     )

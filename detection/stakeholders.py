@@ -248,8 +248,8 @@ def map_stakeholders(
             else:
                 strength = "None"
         recorded_role = contact.meddicc_role
-        if recorded_role and recorded_role.strip():
-            role, reason = recorded_role.strip(), _RECORDED_REASON
+        if recorded_role and (recorded_role := recorded_role.strip()):
+            role, reason = recorded_role, _RECORDED_REASON
         elif departed:
             role, reason = None, "left the company; no role inferred"
         elif cid in recorded:
@@ -261,8 +261,10 @@ def map_stakeholders(
             role, reason = found
         if not departed and cid in champion_ids:
             champions.append(cid)
+        first = contact.first_name  # Contact.full_name, inlined
         roles.append(StakeholderRole(
-            cid, contact.full_name, contact.title, role, reason, strength,
+            cid, f"{first} {contact.last_name}" if first else contact.last_name, contact.title,
+            role, reason, strength,
             None if age is None else fromordinal(today - age), cid in active_ids,
         ))
     departed, arrived = champion_moves(snapshot, contacts, champion_index)

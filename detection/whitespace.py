@@ -31,15 +31,15 @@ from detection.findings import (
 )
 from detection.formatting import money, month_label, pct
 from detection.ownership import (
-    MonthUsage,
     OwnedProduct,
     current_acv,
     industry_key,
     latest_complete_month,
+    month_totals,
     month_usage,
     owned_products,
+    owned_units_and_acv,
     size_band,
-    usage_by_product,
 )
 from detection.signals.facts import ScanFacts
 from detection.signals.usage import usage_series
@@ -143,7 +143,7 @@ def signals_pointing_at(
 
 
 def _upgrade(
-    owned: OwnedProduct,
+    unit_price: float | None,
     usage_ratio: float | None,
     licensed: float,
     list_price: float | None,
@@ -158,7 +158,7 @@ def _upgrade(
     if usage_ratio < threshold - 1e-9:
         return f"{head}: room to grow adoption, no upgrade needed", 0.0, ""
     add = max(1, math.ceil(licensed * step - 1e-9))
-    price, source = owned.unit_price, "contract price"
+    price, source = unit_price, "contract price"
     if price is None:
         price, source = list_price, "list price"
     if price is None:
@@ -170,9 +170,10 @@ def _upgrade(
 
 def _month_usage(
     snapshot: AccountSnapshot, month: date, now: datetime, facts: ScanFacts | None
-) -> dict[str, MonthUsage]:
-    """month_usage(snapshot, month), from the rows ScanFacts already grouped when it has
-    them for the same snapshot, scan time and month (the same rows, in the same order)."""
+) -> dict[str, tuple[float, float]]:
+    """product id -> (usage, licensed) of ``month``, in product id order: month_usage's
+    figures, from the rows ScanFacts already grouped when it has them for the same
+    snapshot, scan time and month (the same rows, in the same order)."""
     if (
         facts is not None
         and facts.snapshot is snapshot
@@ -180,8 +181,30 @@ def _month_usage(
         and facts.m == month_index(month)
     ):
         usage_series(facts)  # groups the month's rows (cached on the facts)
-        return usage_by_product(facts.month_rows or {})
-    return month_usage(snapshot, month)
+        totals = {}
+        rows_by_product = facts.month_rows or {}
+        for pid in sorted(rows_by_product):
+            rows = rows_by_product[pid]
+            if len(rows) == 1:  # month_totals of one row, inlined (the usual case)
+                row = rows[0]
+                totals[pid] = (0 + (row.usage_units or 0.0), 0 + (row.licensed_units or 0.0))
+            else:
+                totals[pid] = month_totals(rows)
+        return totals
+    return {pid: (u.usage, u.licensed) for pid, u in month_usage(snapshot, month).items()}
+
+
+def _active_order(cell: WhiteSpaceCell) -> tuple[float, str, str]:
+    """Owned products: the largest ACV first, then by name (deterministic)."""
+    return (-(cell.current_acv or 0.0), cell.product_name, cell.product_id)
+
+
+def _has_expansion(signals: Sequence[ExpansionSignal]) -> bool:
+    """Whether any signal is an expansion signal."""
+    for sig in signals:
+        if sig.category == "expansion":
+            return True
+    return False
 
 
 def build_white_space_map(
@@ -220,43 +243,47 @@ def build_white_space_map(
         and estimated ACV; potential = the sum of every cell's ``estimated_acv``.
     """
     catalog = _catalog(ctx)
-    owned = owned_products(snapshot, now, use_assets=use_assets)
+    owned = owned_units_and_acv(snapshot, now, use_assets=use_assets)
     month = latest_complete_month(now.date())
     usage = _month_usage(snapshot, month, now, facts)
     month_text = month_label(month)
     industry, band = industry_key(snapshot.industry), size_band(snapshot.employees)
 
     active_cells: list[WhiteSpaceCell] = []
-    for pid, item in owned.items():
+    for pid, (units, acv) in owned.items():
         product = catalog.by_id.get(pid)
-        use = usage.get(pid)
-        ratio = use.utilisation if use is not None else None
+        use = usage.get(pid)  # (usage, licensed); utilisation as MonthUsage.utilisation
+        licensed = use[1] if use is not None else 0.0
+        ratio = use[0] / licensed if use is not None and licensed > 0 else None
         text, value, method = _upgrade(
-            item,
+            acv / units if acv is not None and units > 0 else None,  # OwnedProduct.unit_price
             ratio,
-            use.licensed if use is not None else 0.0,
+            licensed,
             product.list_price if product is not None else None,
             month_text,
             upgrade_threshold,
             upgrade_step,
         )
         active_cells.append(
-            WhiteSpaceCell(
-                product_id=pid,
-                product_name=product.name if product is not None else pid,
-                status="Active",
-                utilisation=ratio,
-                upgrade_room=text,
-                current_acv=item.acv,
-                estimated_acv=value,
-                estimate_method=method,
+            WhiteSpaceCell(  # positional, in field order: product_id .. estimate_method
+                pid,
+                product.name if product is not None else pid,
+                "Active",
+                ratio,
+                text,
+                acv,
+                None,
+                "",
+                value,
+                method,
             )
         )
-    active_cells.sort(key=lambda c: (-(c.current_acv or 0.0), c.product_name, c.product_id))
+    if len(active_cells) > 1:
+        active_cells.sort(key=_active_order)
 
     pointing = (
         signals_pointing_at(signals, {p.id for p in catalog.active if p.id not in owned}, ctx)
-        if any(sig.category == "expansion" for sig in signals)  # only those can point
+        if _has_expansion(signals)  # only those can point
         else {}
     )
     plain = plain_missing_cells(
@@ -265,8 +292,10 @@ def build_white_space_map(
         benchmark,
         industry,
         band,
-        tuple(sorted(owned)),
-        lambda: typical_units(owned, [u.licensed for u in usage.values()]),
+        tuple(owned),  # sorted: owned_units_and_acv lists products in id order
+        lambda: typical_units(
+            [units for units, _ in owned.values()], [licensed for _, licensed in usage.values()]
+        ),
         min_sample,
         co_ownership_threshold,
     )
@@ -298,10 +327,10 @@ def build_white_space_map(
     if snapshot.arr is None:
         notes.append("Current ACV: no ARR recorded; sum of the current contract's line items.")
     notes.append(f"Comparable customers: {industry}, {band}.")
-    return WhiteSpaceMap(
-        account_id=snapshot.id,
-        cells=cells,
-        current_acv=current_acv(snapshot, now),
-        potential=float(sum([c.estimated_acv or 0.0 for c in cells])),
-        notes=tuple(notes),
+    return WhiteSpaceMap(  # positional, in field order
+        snapshot.id,
+        cells,
+        current_acv(snapshot, now),
+        float(sum([c.estimated_acv or 0.0 for c in cells])),  # potential
+        tuple(notes),
     )

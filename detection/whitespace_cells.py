@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from detection.benchmark import median
 from detection.findings import PortfolioBenchmark, WhiteSpaceCell
 from detection.formatting import money, pct
-from detection.ownership import OwnedProduct
 from detection.snapshot import Product
 
 PRIORITY_ORDER = {"HIGH": 0, "MED": 1, "LOW": 2}
@@ -75,9 +74,10 @@ def list_price_estimate(list_price: float | None, typical_units: tuple[float, st
     return None, "no estimate: nobody owns it yet and it has no list price", 0
 
 
-def typical_units(owned: dict[str, OwnedProduct], licensed: list[float]) -> tuple[float, str]:
-    """The account's largest seat count (contract units or licensed units), with why."""
-    seats = max([o.units for o in owned.values()] + licensed + [0.0])
+def typical_units(contract_units: list[float], licensed: list[float]) -> tuple[float, str]:
+    """The account's largest seat count (contract units of the owned products, or
+    licensed units of the latest month), with why."""
+    seats = max(contract_units + licensed + [0.0])
     if seats > 0:
         return seats, "the account's largest seat count"
     return 1.0, "no seat count known"

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from detection.findings import Evidence, ExpansionSignal, category_of
+from detection.findings import ALL_SIGNALS, Evidence, ExpansionSignal, category_of
 from detection.signals.facts import ScanFacts
+
+# category_of, looked up once per signal type instead of scanning the catalog's tuples
+_CATEGORY = {signal_type: category_of(signal_type) for signal_type in ALL_SIGNALS}
 
 
 def change_note(facts: ScanFacts, signal_type: str, detail: str | None = None) -> str | None:
@@ -41,24 +44,26 @@ def make_signal(
     recorded_by_cs: bool = False,
 ) -> ExpansionSignal:
     """An ExpansionSignal of ``signal_type`` observed today unless said otherwise."""
+    category = _CATEGORY.get(signal_type)
+    # positional: the fields in declaration order (a keyword call costs more, per signal)
     return ExpansionSignal(
-        type=signal_type,
-        category=category_of(signal_type),
-        clear_pattern=clear,
-        evidence=Evidence(
-            summary=summary,
-            source_ids=source_ids,
-            values=values,
-            window=window,
-            threshold=threshold,
-            change_since_last_scan=change_note(facts, signal_type, change_detail),
+        signal_type,
+        category if category is not None else category_of(signal_type),
+        clear,
+        Evidence(
+            summary,
+            source_ids,
+            values,
+            window,
+            threshold,
+            None if facts.prior is None else change_note(facts, signal_type, change_detail),
         ),
-        observed_on=observed_on or facts.today,
-        episode=episode,
-        product_id=product_id,
-        contact_id=contact_id,
-        department=department,
-        recorded_by_cs=recorded_by_cs,
+        observed_on or facts.today,
+        episode,
+        product_id,
+        contact_id,
+        department,
+        recorded_by_cs,
     )
 
 

@@ -57,6 +57,19 @@ def find(facts: ScanFacts, out: list[ExpansionSignal], gaps: list[str]) -> None:
         _champion_promoted(facts, out)
 
 
+# department as written -> its key (trimmed, lower-case; "" when blank): a portfolio
+# spells its departments a handful of ways, and every contact of every account asks
+_DEPARTMENT_KEYS: dict[str, str] = {}
+
+
+def _department_key(dept: str) -> str:
+    """The department's group key, remembered in _DEPARTMENT_KEYS (bounded)."""
+    if len(_DEPARTMENT_KEYS) >= 4096:
+        _DEPARTMENT_KEYS.clear()
+    key = _DEPARTMENT_KEYS[dept] = dept.strip().lower()
+    return key
+
+
 def _new_department(facts: ScanFacts, out: list[ExpansionSignal], gaps: list[str]) -> None:
     cfg = facts.config
     contracted = contracted_departments(facts.snapshot.contracted_departments)
@@ -65,12 +78,15 @@ def _new_department(facts: ScanFacts, out: list[ExpansionSignal], gaps: list[str
         return
     days = cfg.new_department_window_days
     groups: dict[str, list[tuple[object, str]]] = {}
+    keys = _DEPARTMENT_KEYS
     for contact in facts.snapshot.contacts:
         dept = contact.department
-        if dept is None or not dept.strip():
+        if dept is None:
             continue
-        key = dept.strip().lower()
-        if key in contracted:
+        key = keys.get(dept)
+        if key is None:
+            key = _department_key(dept)
+        if not key or key in contracted:  # blank, or a contracted department
             continue
         if facts.within_dt(contact.created_date, days):
             why = f"created {utc_date(contact.created_date).isoformat()}"

@@ -142,9 +142,9 @@ class ScanFacts:
         touch_days = config.relationship_medium_days
         for activity in snapshot.activities:
             action = activity.radar_action
-            if action is not None and action.strip():
+            if action is not None and (action := action.strip()):
                 # written by the service: ignored by every rule except the strength rule
-                if action.strip() == SIGNAL_LOG:
+                if action == SIGNAL_LOG:
                     logs.append(activity)
                 continue
             human.append(activity)

@@ -110,8 +110,21 @@ def _champion_departed(
 
 
 def _competitors(facts: ScanFacts) -> WordIndex:
-    """The configured competitors plus the org's own list (OrgContext.competitors)."""
-    return competitor_index(tuple(facts.config.competitors) + tuple(facts.ctx.competitors))
+    """The configured competitors plus the org's own list (OrgContext.competitors).
+
+    Remembered per config and org list (the config's memo): every account of a scan asks.
+    """
+    org_list = facts.ctx.competitors
+    if not isinstance(org_list, tuple):  # a list would not be hashable
+        org_list = tuple(org_list)
+    memo = facts.config.memo("risk.competitors")
+    words = memo.get(org_list)
+    if words is None:
+        words = competitor_index(tuple(facts.config.competitors) + tuple(org_list))
+        if len(memo) >= 64:
+            memo.clear()
+        memo[org_list] = words
+    return words
 
 
 def _competitive_threat(facts: ScanFacts, out: list[ExpansionSignal]) -> None:
@@ -136,13 +149,14 @@ def _competitive_threat(facts: ScanFacts, out: list[ExpansionSignal]) -> None:
             if text and words.owners_in(text):
                 note(text, case.id, case)
     today, oldest = facts.today_ord, facts.today_ord - days
+    owners_in = words.owners_in
     for activity in facts.human_activities:
         day = activity.activity_date
         if day is not None and oldest <= day.toordinal() <= today:
             subject, description = activity.subject, activity.description  # case_text, inlined
             text = (f"{subject}\n{description}" if subject and description
                     else subject or description or "")
-            if text and words.owners_in(text):
+            if text and owners_in(text):
                 note(text, activity.id, activity)
     for opp in snap.opportunities:
         if opp.competitors and (not opp.is_closed or facts.within_dt(opp.created_date, days)):

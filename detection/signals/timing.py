@@ -40,15 +40,16 @@ def _upcoming(
     ahead = when.toordinal() - facts.today_ord
     if not 0 <= ahead <= days:
         return
+    day = when.isoformat()
     out.append(
         make_signal(
             facts,
             signal_type,
             clear=False,
-            summary=f"{label} on {when.isoformat()}, in {ahead} days.",
-            episode=f"{prefix}:{when.isoformat()}",
+            summary=f"{label} on {day}, in {ahead} days.",
+            episode=f"{prefix}:{day}",
             source_ids=(facts.snapshot.id,),
-            values=(("date", when.isoformat()), ("days_ahead", ahead)),
+            values=(("date", day), ("days_ahead", ahead)),
             window=f"next {days} days",
             threshold=f"0 <= days ahead <= {days}",
         )

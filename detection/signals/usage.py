@@ -11,7 +11,7 @@ from datetime import date
 from detection.findings import ExpansionSignal
 from detection.signals.base import make_signal, r4
 from detection.signals.facts import ScanFacts
-from detection.signals.wording import month_index, month_key, month_label, num, pct
+from detection.signals.wording import month_key, month_label, num, pct
 
 USAGE_NAMES = ("product_usage", "usage", "product_usage.usage_units")
 # months before M any usage rule looks at: QoQ needs M-5, new_use_case with S=M-1 needs M-4
@@ -30,36 +30,49 @@ def usage_series(facts: ScanFacts) -> dict[SeriesKey, dict[int, float]]:
         # date bounds first: comparing dates is cheaper than working out every row's month
         first = date(low // 12, low % 12 + 1, 1)
         after = date((m + 1) // 12, (m + 1) % 12 + 1, 1)
+        # rows of one series usually come one after the other: remember the last series
+        # (a fast path only, by identity; any other row takes the full look-up)
+        last_pid = last_feature = months = None
         for row in facts.snapshot.usage:
             start = row.period_start
             if start < first or start >= after:
                 continue
             idx = start.year * 12 + start.month - 1
+            pid = row.product_id
             feature = row.feature
-            # a blank feature is the product's own series
-            key = (row.product_id, (feature.strip() or None) if feature else None)
-            months = series.get(key)
-            if months is None:
-                months = series[key] = {}
+            if months is None or pid is not last_pid or feature is not last_feature:
+                # a blank feature is the product's own series
+                key = (pid, (feature.strip() or None) if feature else None)
+                months = series.get(key)
+                if months is None:
+                    months = series[key] = {}
+                last_pid, last_feature = pid, feature
             units = row.usage_units
             if units is not None:
                 months[idx] = months.get(idx, 0.0) + units
-            if idx == m and row.product_id is not None:
-                month_rows.setdefault(row.product_id, []).append(row)
+            if idx == m and pid is not None:
+                rows = month_rows.get(pid)
+                if rows is None:
+                    month_rows[pid] = [row]
+                else:
+                    rows.append(row)
         facts.series = series
         facts.month_rows = month_rows
     return facts.series
 
 
 def _row_ids(facts: ScanFacts, key: SeriesKey, months: tuple[int, ...]) -> tuple[str, ...]:
+    """Ids of the series' rows in ``months``, in snapshot order."""
     wanted = set(months)
-    return tuple(
-        row.id
-        for row in facts.snapshot.usage
-        if row.product_id == key[0]
-        and ((row.feature or "").strip() or None) == key[1]
-        and month_index(row.period_start) in wanted
-    )
+    product_id, feature = key
+    ids = []
+    for row in facts.snapshot.usage:  # a plain loop: runs over every row per signal
+        if row.product_id != product_id or ((row.feature or "").strip() or None) != feature:
+            continue
+        start = row.period_start
+        if start.year * 12 + start.month - 1 in wanted:  # month_index, inlined
+            ids.append(row.id)
+    return tuple(ids)
 
 
 def _series_name(facts: ScanFacts, key: SeriesKey) -> str:

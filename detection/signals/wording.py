@@ -14,7 +14,8 @@ def is_blank(value: str | None) -> bool:
 
 def utc_date(value: datetime) -> date:
     """The UTC calendar date of a datetime (naive datetimes are taken as UTC)."""
-    if value.tzinfo is None:
+    tz = value.tzinfo
+    if tz is None or tz is UTC:  # astimezone(UTC) of a UTC datetime is the datetime itself
         return value.date()
     return value.astimezone(UTC).date()
 
@@ -24,20 +25,49 @@ def month_index(day: date) -> int:
     return day.year * 12 + day.month - 1
 
 
+# Answers of the formatters below, remembered: a scan formats the same few months and
+# many repeated numbers for every account. Bounded; the answer is the same either way.
+_MEMO_LIMIT = 4096
+_MONTH_KEYS: dict[int, str] = {}
+_MONTH_LABELS: dict[int, str] = {}
+_NUMS: dict[float | int, str] = {}
+
+
+def _remember(memo: dict, key: object, text: str) -> str:
+    if len(memo) >= _MEMO_LIMIT:
+        memo.clear()
+    memo[key] = text
+    return text
+
+
 def month_key(index: int) -> str:
     """"2026-10" for a month index."""
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+    text = _MONTH_KEYS.get(index)
+    if text is None:
+        text = _remember(_MONTH_KEYS, index, f"{index // 12:04d}-{index % 12 + 1:02d}")
+    return text
 
 
 def month_label(index: int) -> str:
     """"Oct 2026" for a month index."""
-    return f"{_MONTHS[index % 12]} {index // 12}"
+    text = _MONTH_LABELS.get(index)
+    if text is None:
+        text = _remember(_MONTH_LABELS, index, f"{_MONTHS[index % 12]} {index // 12}")
+    return text
 
 
 def num(value: float | int | None) -> str:
     """1,350 / 12.5 / "n/a": numbers as a person writes them."""
     if value is None:
         return "n/a"
+    text = _NUMS.get(value)
+    if text is None:
+        # equal numbers (12 and 12.0) read the same, so they may share an entry
+        text = _remember(_NUMS, value, _num(value))
+    return text
+
+
+def _num(value: float | int) -> str:
     if float(value).is_integer():
         return f"{int(value):,}"
     return f"{value:,.1f}"
