@@ -15,7 +15,7 @@ import io
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TextIO
 
 from integration.contracts import Record, RecordError
 
@@ -54,9 +54,10 @@ def coerce(cell: str, field_type: str | None) -> Any:
     raise UnknownFieldType(f"no CSV conversion for field type {field_type!r}")
 
 
-def csv_records(text: str, types: Mapping[str, str]) -> Iterator[Record]:
-    """Records of a query result page: typed values, parent paths nested like REST."""
-    reader = csv.reader(io.StringIO(text))
+def csv_records(text: str | TextIO, types: Mapping[str, str]) -> Iterator[Record]:
+    """Records of a query result page (its text, or a text file read row by row): typed
+    values, parent paths nested like REST."""
+    reader = csv.reader(io.StringIO(text) if isinstance(text, str) else text)
     header = next(reader, None)
     if header is None:
         return

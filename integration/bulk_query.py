@@ -3,8 +3,9 @@
 Bulk queries cannot ORDER BY (Bulk API 2.0 Developer Guide, "Understanding Bulk API 2.0
 Query": ORDER BY disables PK chunking and is unsupported), while the per-account merge
 needs rows sorted by account id. The rows therefore go into a temporary SQLite file and
-come back out ``ORDER BY key, Id``: SQLite sorts on disk, so memory stays at one result
-page plus SQLite's page cache, whatever the object's size.
+come back out ``ORDER BY key, Id``: SQLite sorts on disk. Result pages are downloaded to
+a temporary file and parsed row by row, so memory stays at one row plus SQLite's page
+cache, whatever the object's size or the length of its text fields.
 
 Calls: 1 create + polls (>= 1) + ceil(n / maxRecords) result pages (+ 1 describe per
 object, cached, to type the CSV cells).
@@ -18,8 +19,9 @@ import os
 import sqlite3
 import tempfile
 from collections.abc import Iterator
+from typing import TextIO
 
-from integration.bulk_csv import csv_records, csv_text, field_types
+from integration.bulk_csv import csv_records, field_types
 from integration.contracts import Record
 from integration.errors import SalesforceFailure
 from integration.gateway import SalesforceGateway
@@ -55,20 +57,32 @@ def run_query_job(gateway: SalesforceGateway, soql: str) -> str:
     raise SalesforceFailure("BULK_QUERY_TIMEOUT", f"Bulk query job {job_id} did not finish")
 
 
+@contextlib.contextmanager
+def _opened(path: str) -> Iterator[TextIO]:
+    """A downloaded CSV page opened as text (UTF-8: Bulk API 2.0 CSV); deleted after."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            yield handle
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+
+
 def iter_result_pages(gateway: SalesforceGateway, job_id: str,
-                      max_records: int) -> Iterator[str]:
-    """CSV text of each result page (``maxRecords`` rows, following ``Sforce-Locator``)."""
+                      max_records: int) -> Iterator[TextIO]:
+    """Each result page (``maxRecords`` rows, following ``Sforce-Locator``) as an open text
+    file: the page is downloaded to a temporary file and read row by row, so memory
+    holds one row, not the page (50,000 rows of long text fields run to hundreds of MB)."""
     locator: str | None = None
     for _ in range(MAX_RESULT_PAGES):
         params: dict[str, str | int] = {"maxRecords": max_records}
         if locator:
             params["locator"] = locator
-        response = gateway.raw("GET", f"jobs/query/{job_id}/results", "bulk_job_step",
-                               params=params, headers={"Accept": "text/csv"})
-        text = csv_text(response)
-        locator = response.headers.get("Sforce-Locator")
-        del response  # the raw bytes need not outlive their decoded text
-        yield text
+        path, headers = gateway.download(f"jobs/query/{job_id}/results", "bulk_job_step",
+                                         params=params, headers={"Accept": "text/csv"})
+        locator = headers.get("Sforce-Locator")
+        with _opened(path) as page:
+            yield page
         if not locator or locator == "null":
             return
     raise SalesforceFailure("TOO_MANY_PAGES", f"bulk job {job_id} has too many result pages")
@@ -119,8 +133,8 @@ def bulk_sorted_records(gateway: SalesforceGateway, sobject: str, soql: str, key
     job_id = run_query_job(gateway, soql)
     store = SortedBulkRows(key_path)
     try:
-        for text in iter_result_pages(gateway, job_id, max_records):
-            store.add(csv_records(text, types))
+        for page in iter_result_pages(gateway, job_id, max_records):
+            store.add(csv_records(page, types))
         yield from store.sorted()
     finally:
         store.close()
@@ -131,5 +145,5 @@ def bulk_records(gateway: SalesforceGateway, sobject: str, soql: str,
     """Rows of a Bulk API 2.0 query in result order (portfolio-wide objects)."""
     types = field_types(gateway.describe(sobject))
     job_id = run_query_job(gateway, soql)
-    for text in iter_result_pages(gateway, job_id, max_records):
-        yield from csv_records(text, types)
+    for page in iter_result_pages(gateway, job_id, max_records):
+        yield from csv_records(page, types)

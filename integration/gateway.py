@@ -7,10 +7,13 @@ calls precisely (tests and benchmarks compare it with the planned minimum).
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import re
+import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
@@ -37,6 +40,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 Record = dict[str, Any]
 
+DOWNLOAD_CHUNK_BYTES = 1 << 20  # body chunk written to disk by download()
 PAGE_SIZE = 2000  # REST query page: default and maximum batchSize (Sforce-Query-Options)
 API_NAME = re.compile(r"^[A-Za-z0-9_.]+$")
 
@@ -240,6 +244,31 @@ class SalesforceGateway:
         """
         return self.call(kind, lambda sf: sf._call_salesforce(  # noqa: SLF001
             method, sf.base_url + path, name=path, **kwargs))
+
+    def download(self, path: str, kind: str, **kwargs: Any) -> tuple[str, Mapping[str, str]]:
+        """GET ``path`` and write its body to a temporary file, chunk by chunk; the file's
+        path and the response headers. The body is read inside the retried call, so a
+        connection lost mid-body is retried like any other transient failure, and memory
+        holds one chunk, not the body (a Bulk API result page can be hundreds of MB).
+        The caller deletes the file.
+        """
+        def fetch(sf: Salesforce) -> tuple[str, Mapping[str, str]]:
+            response = sf._call_salesforce(  # noqa: SLF001 - as in raw()
+                "GET", sf.base_url + path, name=path, stream=True, **kwargs)
+            handle, target = tempfile.mkstemp(prefix="radar-download-")
+            try:
+                with os.fdopen(handle, "wb") as out:
+                    for chunk in response.iter_content(DOWNLOAD_CHUNK_BYTES):
+                        out.write(chunk)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(target)
+                raise
+            finally:
+                response.close()
+            return target, response.headers
+
+        return self.call(kind, fetch)
 
     def ensure_authenticated(self) -> None:
         """Authenticate now if needed (unmetered), so ``user_id`` and ``now`` are the org's."""
