@@ -242,7 +242,12 @@ class RecordEventSink:
                 result.coalesced.append(job_id)
             else:  # a record changing this often within one bucket: never drop the event
                 fallback = f"{base}-{uuid.uuid4().hex[:12]}"
-                self._enqueue(distinct[base], fallback, None)
+                try:
+                    self._enqueue(distinct[base], fallback, None)
+                except Exception:
+                    if claim is not None:  # unclaimed again: the sender's retry must count
+                        self.connection.delete(claim.key)
+                    raise
                 result.enqueued.append(fallback)
         return result
 

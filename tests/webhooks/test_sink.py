@@ -148,3 +148,24 @@ def test_given_every_generation_busy_when_submitted_then_the_event_still_gets_a_
     (job_id,) = result.enqueued
     assert job_id.startswith(f"{base}-") and job_id not in {f"{base}-g{g}" for g in range(8)}
     assert events_queue.get_job_ids() == [job_id]
+
+
+def test_given_the_fallback_enqueue_fails_then_the_claim_is_released(
+    redis_conn: redis.Redis, events_queue: Queue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sink = RecordEventSink(redis_conn, bucket_seconds=5)
+    ledger = DeliveryLedger(redis_conn, "radar:test:seen:event", 60)
+    base = coalescing_job_id(_event(5), 5)
+    for g in range(8):
+        redis_conn.hset(Job.key_for(base if g == 0 else f"{base}-g{g}"), "status", "started")
+
+    def lost(*_args: object) -> None:
+        raise redis.ConnectionError("Redis went away")
+
+    monkeypatch.setattr(sink, "_enqueue", lost)
+    with pytest.raises(redis.ConnectionError):
+        sink.submit([_event(5, event_id="e5")], claim=ledger.claim_of("e5"))
+    assert not redis_conn.exists("radar:test:seen:event:e5")  # the retry will be accepted
+    monkeypatch.undo()
+    retried = sink.submit([_event(5, event_id="e5")], claim=ledger.claim_of("e5"))
+    assert not retried.replayed and len(retried.enqueued) == 1
