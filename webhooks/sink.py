@@ -243,7 +243,7 @@ class RecordEventSink:
             else:  # a record changing this often within one bucket: never drop the event
                 fallback = f"{base}-{uuid.uuid4().hex[:12]}"
                 try:
-                    self._enqueue(distinct[base], fallback, None)
+                    self._enqueue(distinct[base], fallback)
                 except Exception:
                     if claim is not None:  # unclaimed again: the sender's retry must count
                         self.connection.delete(claim.key)
@@ -251,34 +251,26 @@ class RecordEventSink:
                 result.enqueued.append(fallback)
         return result
 
+    def _job_args(self, event: RecordEvent, job_id: str) -> dict[str, Any]:
+        """RQ's arguments for the job of ``event`` (the script path and the fallback)."""
+        return {
+            "kwargs": event.job_kwargs(),
+            "job_id": job_id,
+            "result_ttl": self.result_ttl,
+            "description": f"{event.source} {event.change_type} {event.sobject} "
+                           f"{event.record_id}",
+            "retry": EVENT_RETRY,
+        }
+
     def _job(self, event: RecordEvent, job_id: str) -> Job:
         """The RQ job of ``event``, prepared as RQ's own enqueue prepares it."""
-        job = self.queue.create_job(
-            RECORD_EVENT_JOB,
-            kwargs=event.job_kwargs(),
-            job_id=job_id,
-            result_ttl=self.result_ttl,
-            description=f"{event.source} {event.change_type} {event.sobject} {event.record_id}",
-            retry=EVENT_RETRY,
-        )
+        job = self.queue.create_job(RECORD_EVENT_JOB, **self._job_args(event, job_id))
         self.queue._prepare_for_queue(job)  # noqa: SLF001 - origin, enqueued_at, status
         return job
 
-    def _enqueue(
-        self, event: RecordEvent, job_id: str, pipeline: redis.client.Pipeline | None
-    ) -> None:
-        # With unique=True RQ saves and pushes the job in one Lua script on the connection
-        # itself (the pipeline only receives the SADD to rq:queues).
-        self.queue.enqueue_call(
-            RECORD_EVENT_JOB,
-            kwargs=event.job_kwargs(),
-            job_id=job_id,
-            result_ttl=self.result_ttl,
-            description=f"{event.source} {event.change_type} {event.sobject} {event.record_id}",
-            retry=EVENT_RETRY,
-            unique=True,
-            pipeline=pipeline,
-        )
+    def _enqueue(self, event: RecordEvent, job_id: str) -> None:
+        """RQ's own unique enqueue (one Lua script on the connection)."""
+        self.queue.enqueue_call(RECORD_EVENT_JOB, unique=True, **self._job_args(event, job_id))
 
 
 class DeliveryLedger:

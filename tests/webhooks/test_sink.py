@@ -100,7 +100,7 @@ def test_given_a_job_saved_by_the_script_then_its_hash_is_what_rq_itself_writes(
     event = _event(2, event_id="same")
     sink = RecordEventSink(redis_conn, bucket_seconds=5)
     (ours,) = sink.submit([event]).enqueued
-    sink._enqueue(event, "rq-own-enqueue", None)  # RQ's unique enqueue, as before the script
+    sink._enqueue(event, "rq-own-enqueue")  # RQ's unique enqueue, as before the script
 
     volatile = {b"created_at", b"enqueued_at", b"last_heartbeat"}
     mine, theirs = (
