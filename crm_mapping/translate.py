@@ -48,7 +48,7 @@ _TARGETS: dict[str, tuple[str, ...]] = {
     "task": ("id", "subject", "type", "status", "activity_date", "created_date", "who_id",
              "what_id", "owner_id", "description", "priority", "radar_action", "signal_type",
              "signal_strength", "expansion_key", "qual_pain", "qual_metrics", "qual_timeline",
-             "qual_decision_maker", "qual_budget"),
+             "qual_decision_maker", "qual_budget", "handoff_confirmed"),
     "event": ("id", "subject", "type", "status", "activity_date", "created_date", "who_id", "what_id",
               "owner_id", "description", "signal_type"),
     "product_usage": ("id", "product_id", "period_start", "active_users", "licensed_units",

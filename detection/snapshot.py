@@ -136,6 +136,7 @@ class Activity:
     qual_timeline: str | None = None
     qual_decision_maker: str | None = None
     qual_budget: str | None = None
+    handoff_confirmed: bool = False  # CS read the draft and confirmed (confirm-first orgs)
 
 
 @dataclass(frozen=True, slots=True)

@@ -239,6 +239,9 @@ for _attr, _api, _label in (
     _f(f"task.{_attr}", "string", "read", T, _api, f"Qualification: {_label}", length=255,
        required_for=("handoff",),
        help="Filled by CS on the follow-up task; 4 of 5 filled starts the handoff to the AE.")
+_f("task.handoff_confirmed", "boolean", "read", T, "Handoff_Confirmed__c", "Handoff Confirmed",
+   help="Confirm-first orgs (RADAR_HANDOFF_MODE=confirm_first): CS ticks it on the follow-up "
+        "after reading the handoff draft; only then is the opportunity created.")
 
 E = "Event"
 _f("event.id", "id", "read", E, "Id", "Event ID")

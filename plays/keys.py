@@ -68,6 +68,14 @@ def handoff_alignment(follow_up_task_id: str) -> str:
     return _clip(f"align:{follow_up_task_id}")
 
 
+def handoff_review(follow_up_task_id: str) -> str:
+    return _clip(f"review:{follow_up_task_id}")
+
+
+def handoff_draft(follow_up_task_id: str) -> str:
+    return _clip(f"draft:{follow_up_task_id}")
+
+
 def contact_role(opportunity_key: str, contact_id: str, role: str) -> str:
     return _clip(f"ocr:{opportunity_key}:{contact_id}:{role}")
 

@@ -63,18 +63,18 @@ def clip(text: str, limit: int) -> str:
 
 
 def evidence_lines(signals: list[ExpansionSignal] | tuple[ExpansionSignal, ...]) -> str:
+    """The signals with the rule and window they were judged on. Record ids stay out: the
+    text names the product, month, case subject or person, which is how people find them."""
     lines = []
     for signal in signals:
         ev = signal.evidence
         parts = [f"- {title(signal.type)}: {ev.summary}"]
         if ev.threshold:
-            parts.append(f"  rule: {ev.threshold}")
+            parts.append(f"  Rule: {ev.threshold}")
         if ev.window:
-            parts.append(f"  window: {ev.window}")
+            parts.append(f"  Window: {ev.window.replace('..', ' to ')}")
         if ev.change_since_last_scan:
-            parts.append(f"  since last scan: {ev.change_since_last_scan}")
-        if ev.source_ids:
-            parts.append(f"  records: {', '.join(ev.source_ids)}")
+            parts.append(f"  Since the last scan: {ev.change_since_last_scan}")
         lines.append("\n".join(parts))
     return "\n".join(lines)
 

@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from plays.config import PlaysConfig
+
 AUTH_MODES = ("jwt", "client_credentials", "password", "session")
 
 
@@ -21,6 +23,13 @@ def _csv(value: str | None) -> tuple[str, ...]:
     if not value:
         return ()
     return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+def _choice(env: Mapping[str, str], name: str, default: str, allowed: tuple[str, ...]) -> str:
+    value = (env.get(name) or default).strip().lower()
+    if value not in allowed:
+        raise SettingsError(f"{name} must be one of {', '.join(allowed)}; got {value!r}")
+    return value
 
 
 def _float(env: Mapping[str, str], name: str, default: float, lo: float, hi: float) -> float:
@@ -89,6 +98,12 @@ class Settings:
     admin_token: str | None = field(default=None, repr=False)
     outbound_path_token: str | None = field(default=None, repr=False)
     org_key: str = "default"
+    handoff_mode: str = "review"  # RADAR_HANDOFF_MODE: review | confirm_first
+    digest_cadence: str = "daily"  # RADAR_DIGEST_CADENCE: daily | weekly
+
+    def plays(self) -> PlaysConfig:
+        """The plays' settings this org runs with (defaults for everything not configured)."""
+        return PlaysConfig(handoff_mode=self.handoff_mode, digest_cadence=self.digest_cadence)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -121,4 +136,6 @@ class Settings:
             admin_token=env.get("RADAR_ADMIN_TOKEN") or None,
             outbound_path_token=env.get("RADAR_OUTBOUND_TOKEN") or None,
             org_key=env.get("RADAR_ORG_KEY") or "default",
+            handoff_mode=_choice(env, "RADAR_HANDOFF_MODE", "review", ("review", "confirm_first")),
+            digest_cadence=_choice(env, "RADAR_DIGEST_CADENCE", "daily", ("daily", "weekly")),
         )

@@ -63,7 +63,8 @@ def full_scan(org_key: str = "default", wait: bool = False) -> dict:
 
     def cache(bundle: AccountBundle, org_data: OrgData) -> Iterable[RecordWrite]:
         if "sc" not in state:
-            sc = ScanContext(mapping=mapping, org_data=org_data, now=gateway.now())
+            sc = ScanContext(mapping=mapping, org_data=org_data, now=gateway.now(),
+                             plays=rt.settings.plays())
             state.update(sc=sc, builder=BenchmarkBuilder(sc.ctx, sc.now), thin=ChampionSpill(),
                          buffer=[])
             rt.portfolio.save_org_data(org_data)
@@ -147,7 +148,8 @@ def _context(rt: Runtime, gateway, now: datetime) -> ScanContext:
         org_data = OrgReader(gateway, spec).read_org_data()
         rt.portfolio.save_org_data(org_data)
     return ScanContext(mapping=mapping, org_data=org_data, now=now,
-                       benchmark=rt.portfolio.benchmark(), champions=rt.portfolio.champions())
+                       benchmark=rt.portfolio.benchmark(), champions=rt.portfolio.champions(),
+                       plays=rt.settings.plays())
 
 
 def _detect_and_write(rt: Runtime, gateway, sc: ScanContext, bundles: Sequence[AccountBundle],
@@ -213,7 +215,8 @@ def incremental_sync(org_key: str = "default") -> dict:
         if "sc" not in state:
             state["sc"] = ScanContext(mapping=mapping, org_data=org_data, now=gateway.now(),
                                       benchmark=rt.portfolio.benchmark(),
-                                      champions=rt.portfolio.champions())
+                                      champions=rt.portfolio.champions(),
+                                      plays=rt.settings.plays())
         sc = state["sc"]
         prior = rt.portfolio.priors([bundle.account_id]).get(bundle.account_id)
         result = process_bundle(bundle, sc, prior)
