@@ -148,7 +148,9 @@ def competitors_named(findings: AccountFindings) -> list[str]:
         if signal.type != "competitive_threat":
             continue
         name = dict(signal.evidence.values).get("competitor")
-        if isinstance(name, str) and name not in names:
+        if not isinstance(name, str):  # older evidence: the name is only in the summary
+            name = signal.evidence.summary.removeprefix("Competitor ").split(" named", 1)[0]
+        if name and name not in names:
             names.append(name)
     return names
 

@@ -112,10 +112,17 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?", '"')) else text + "."
 
 
+def _paren(contact: Contact | None) -> str | None:
+    """ "Dana Kim (VP Operations)": a name with its title inside a sentence."""
+    if contact is None:
+        return None
+    return f"{contact.full_name} ({contact.title})" if contact.title else contact.full_name
+
+
 def _tone(snapshot: AccountSnapshot, findings: AccountFindings, contacts: HandoffContacts,
           today: date) -> str:
     touches = recent_touches(snapshot, today)
-    champ = person(contacts.champion)
+    champ = _paren(contacts.champion)
     if touches >= 6:
         tone = f"The relationship is warm: {count(touches, 'logged touch', 'logged touches')}"
     elif touches:
@@ -124,7 +131,8 @@ def _tone(snapshot: AccountSnapshot, findings: AccountFindings, contacts: Handof
         tone = "The relationship has gone quiet: no logged touch"
     tone += " in the last 90 days"
     if champ:
-        tone += f", and {champ} is an active champion"
+        tone += (f", and {champ} is an active champion" if touches else
+                 f", though {champ} is still an active champion")
     elif touches == 0:
         tone += ", so CS re-opens the conversation before the AE joins"
     return tone + "."
@@ -140,8 +148,8 @@ def _who_to_bring(contacts: HandoffContacts) -> str:
                 f"{daily.full_name} directly")
     else:
         text = "No active contact is on record, so CS finds the right person before the AE joins"
-    if dm is not None and dm is not champ:
-        text += f"; bring {person(dm)} in once the need is confirmed"
+    if dm is not None and (champ is None or dm.id != champ.id):
+        text += f"; bring {_paren(dm)} in once the need is confirmed"
     return text + "."
 
 
@@ -151,7 +159,8 @@ def _risks(snapshot: AccountSnapshot, findings: AccountFindings, today: date) ->
     if urgent:
         subjects = join_names([f'"{s}"' for s in urgent[:2]])
         out.append(f"{count(len(urgent), 'high-priority case is', 'high-priority cases are')} "
-                   f"still open ({subjects}); close them before talking price.")
+                   f"still open ({subjects}); close {'it' if len(urgent) == 1 else 'them'} "
+                   "before talking price.")
     rivals = competitors_named(findings)
     if rivals:
         out.append(f"{join_names(rivals)} {'was' if len(rivals) == 1 else 'were'} named in the "
@@ -246,7 +255,7 @@ def handoff_document(
               "", "KEY CONTACTS:"]
     dm = person(contacts.decision_maker)
     note = (q.decision_maker or "").strip()
-    if dm and note and contacts.decision_maker.full_name.lower() not in note.lower():
+    if dm and note and note.lower() != contacts.decision_maker.full_name.lower():
         dm += f" (CS notes: {note})"
     lines.append(f"• Decision Maker: {dm or (note + ' (named by CS)' if note else 'not identified yet')}")
     lines.append(f"• Champion: {person(contacts.champion) or 'no active champion on record'}")
