@@ -50,7 +50,7 @@ _TARGETS: dict[str, tuple[str, ...]] = {
              "signal_strength", "expansion_key", "qual_pain", "qual_metrics", "qual_timeline",
              "qual_decision_maker", "qual_budget", "handoff_confirmed"),
     "event": ("id", "subject", "type", "status", "activity_date", "created_date", "who_id", "what_id",
-              "owner_id", "description", "signal_type"),
+              "owner_id", "description", "signal_type", "radar_action", "expansion_key"),
     "product_usage": ("id", "product_id", "period_start", "active_users", "licensed_units",
                       "usage_units", "feature"),
     "asset": ("id", "product_id", "quantity", "status", "usage_end_date"),

@@ -46,6 +46,7 @@ NATURAL_KEYS: Mapping[str, tuple[str, ...]] = {
     "opportunity_contact_role": ("opportunity_contact_role.opportunity_id",
                                  "opportunity_contact_role.contact_id",
                                  "opportunity_contact_role.role"),
+    "event_relation": ("event_relation.event_id", "event_relation.relation_id"),
 }
 
 

@@ -246,14 +246,28 @@ _f("task.handoff_confirmed", "boolean", "read", T, "Handoff_Confirmed__c", "Hand
 E = "Event"
 _f("event.id", "id", "read", E, "Id", "Event ID")
 _f("event.account_id", "reference", "read", E, "AccountId", "Account ID", reference_to=A)
-_f("event.subject", "string", "read", E, "Subject", "Subject", length=255)
+_f("event.subject", "string", "read_write", E, "Subject", "Subject", length=255)
 _f("event.type", "string", "read", E, "Type", "Type")
-_f("event.activity_date", "date", "read", E, "ActivityDate", "Date")
+_f("event.activity_date", "date", "read_write", E, "ActivityDate", "Date")
 _f("event.created_date", "datetime", "read", E, "CreatedDate", "Created Date")
 _f("event.who_id", "reference", "read", E, "WhoId", "Name (Contact)", reference_to=C)
-_f("event.what_id", "reference", "read", E, "WhatId", "Related To", reference_to=A)
-_f("event.owner_id", "reference", "read", E, "OwnerId", "Assigned To", reference_to="User")
-_f("event.description", "text", "read", E, "Description", "Description", length=32000)
+_f("event.what_id", "reference", "read_write", E, "WhatId", "Related To", reference_to=A)
+_f("event.owner_id", "reference", "read_write", E, "OwnerId", "Assigned To", reference_to="User")
+_f("event.description", "text", "read_write", E, "Description", "Description", length=32000)
+# Meetings the service books (the QBR, the CS+AE alignment): an Event needs its start and
+# duration (https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_event.htm).
+_f("event.start_datetime", "datetime", "write", E, "StartDateTime", "Start")
+_f("event.duration_minutes", "integer", "write", E, "DurationInMinutes", "Duration")
+_f("event.radar_action", "picklist", "read_write", E, "Radar_Action__c", "Radar Action",
+   values=V.RADAR_ACTION_VALUES, help="What the meeting is (set by Expansion Radar).")
+_f("event.expansion_key", "string", "read_write", E, "Expansion_Key__c", "Expansion Key",
+   length=255, help="Dedupe key of meetings Expansion Radar books (queried before each create).")
+# Invitees of an Event (https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_eventrelation.htm):
+# the owner organises, each other attendee is one EventRelation row.
+ER = "EventRelation"
+_f("event_relation.event_id", "reference", "write", ER, "EventId", "Event", reference_to=E)
+_f("event_relation.relation_id", "reference", "write", ER, "RelationId", "Attendee",
+   reference_to="User")
 _f("event.expansion_signal_type", "picklist", "read", E, "Expansion_Signal_Type__c",
    "Expansion Signal Type", values=V.SIGNAL_TYPE_VALUES)
 

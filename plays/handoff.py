@@ -12,7 +12,7 @@ Confirmed on the follow-up; only then does the handoff happen.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from detection.documents.handoff import (
     HandoffContacts,
@@ -27,9 +27,11 @@ from plays import fields as F
 from plays import keys
 from plays.config import PlaysConfig
 from plays.plan import PlannedWrite, WritePlan
-from plays.tasks import COMPLETED, clip, task
+from plays.tasks import COMPLETED, clip, meeting, task
 
 QUALIFYING_ACTIONS = ("follow_up", "play02_alert")
+# 16:00 UTC: morning in the Americas, afternoon in Europe; the AE moves it as they like.
+ALIGNMENT_TIME = time(16, 0)
 
 
 def qualified(task_: Activity, config: PlaysConfig | None = None) -> bool:
@@ -206,28 +208,32 @@ def plan_handoff(
             key=keys.contact_role(opp_key, contact.id, role), parent_key=opp_key,
             fields={F.OCR_CONTACT_ID: contact.id, F.OCR_ROLE: role, F.OCR_IS_PRIMARY: primary},
             reason="handoff contact"))
-    plan.add(task(
+    # The 15-minute CS+AE alignment (seed 001 step 4) is a meeting with both of them: the
+    # AE owns the Event, the CS owner is invited through an EventRelation.
+    for write in meeting(
         key=keys.handoff_alignment(follow_up.id),
         action="handoff_alignment",
-        subject=f"15-min CS+AE alignment with {cs}: {snapshot.name} expansion handoff",
+        subject=f"15-min CS+AE alignment: {snapshot.name} expansion handoff",
         owner_id=snapshot.owner_id,
         account_id=snapshot.id,
-        due=meet_by,
-        priority="High",
-        description=(f"Meet {cs} for 15 minutes by {meet_by.isoformat()} (seed 001 step 4). "
+        start=datetime.combine(meet_by, ALIGNMENT_TIME, tzinfo=UTC),
+        minutes=15,
+        attendees=(_cs_user(snapshot, follow_up),),
+        description=(f"{cs[:1].upper()}{cs[1:]} and {ae}, 15 minutes (seed 001 step 4). "
                      "Agenda: context transfer (relationship history, communication style, "
                      "sensitivities); account politics (internal dynamics, blockers, competing "
                      f"vendors); joint approach ({cs} introduces {ae} as the specialist); meeting "
                      "plan (first meeting date, attendees, agenda); role clarity (CS and AE from "
                      "here on).\n\n" + document),
         limit=config.task_description_limit,
-    ))
+    ):
+        plan.add(write)
     if config.handoff_mode != "confirm_first":
         plan.add(task(
             key=keys.handoff_review(follow_up.id),
             action="handoff_review",
             subject=f"Review the handoff document: {opp_name}"[:255],
-            owner_id=follow_up.owner_id or snapshot.csm_id,
+            owner_id=_cs_user(snapshot, follow_up),
             account_id=snapshot.id,
             due=meet_by,
             description=(f"{ae[:1].upper()}{ae[1:]} got the S2 opportunity \"{opp_name}\". Read its handoff "
@@ -242,7 +248,12 @@ def plan_handoff(
     return plan
 
 
-def _name(contact: Contact | None) -> str | None:
+def _cs_user(snapshot: AccountSnapshot, follow_up: Activity) -> str | None:
+    """The CS owner: whoever holds the follow-up, or the account's CSM when the AE
+    qualified their own Play 02 alert."""
+    if follow_up.radar_action == "follow_up" and follow_up.owner_id:
+        return follow_up.owner_id
+    return snapshot.csm_id or follow_up.owner_id
     if contact is None:
         return None
     return f"{contact.full_name}, {contact.title}" if contact.title else contact.full_name

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from detection.findings import ExpansionSignal
 from plays import fields as F
@@ -50,6 +50,47 @@ def task(
         values[F.TASK_SIGNAL_STRENGTH] = strength
     return PlannedWrite(object="task", op="create_once", key=key, fields=values,
                         reason=reason or action)
+
+
+def meeting(
+    *,
+    key: str,
+    action: str,
+    subject: str,
+    owner_id: str | None,
+    account_id: str,
+    start: datetime,
+    minutes: int,
+    description: str,
+    attendees: tuple[str | None, ...] = (),
+    limit: int = 32000,
+) -> list[PlannedWrite]:
+    """An Event (deduplicated on its key, like a Task) and one EventRelation per attendee
+    other than the owner, who organises it; replays find both and write nothing."""
+    values: dict[str, object] = {
+        F.EVENT_SUBJECT: subject[:255],
+        F.EVENT_WHAT_ID: account_id,
+        F.EVENT_ACTIVITY_DATE: start.date(),
+        F.EVENT_START: start,
+        F.EVENT_DURATION: minutes,
+        F.EVENT_DESCRIPTION: clip(description, limit),
+        F.EVENT_RADAR_ACTION: action,
+        F.EVENT_KEY: key,
+    }
+    if owner_id:
+        values[F.EVENT_OWNER_ID] = owner_id
+    writes = [PlannedWrite(object="event", op="create_once", key=key, fields=values,
+                           reason=action)]
+    seen = {owner_id}
+    for user_id in attendees:
+        if not user_id or user_id in seen:
+            continue
+        seen.add(user_id)
+        writes.append(PlannedWrite(
+            object="event_relation", op="create_once", key=f"{key}:with:{user_id}",
+            parent_key=key, fields={F.EVENT_RELATION_RELATION_ID: user_id},
+            reason="meeting attendee"))
+    return writes
 
 
 def clip(text: str, limit: int) -> str:

@@ -12,15 +12,15 @@ QUAL = dict(qual_pain="Manual reporting", qual_metrics="Save 10h/week", qual_tim
             qual_decision_maker="Ana Lee (VP Finance)", qual_budget="Approved")
 
 
-@pytest.mark.parametrize(("filled", "expected_writes"), [(3, 0), (4, 5), (5, 5)])
+@pytest.mark.parametrize(("filled", "expected_writes"), [(3, 0), (4, 6), (5, 6)])
 def test_given_n_qualification_fields_when_planned_then_handoff_only_from_four(filled, expected_writes):
     names = list(QUAL)[:filled]
     fu = follow_up_task(**{name: QUAL[name] for name in names})
     assert Qualification.from_task(fu).filled() == filled
     plan = plan_handoff(snapshot(), findings(hypotheses=[hypothesis()]), fu, NOW,
                         estimated_deal_size=24000)
-    # opportunity + 1 contact role (Ana is decision maker and day-to-day) + alignment + the CS
-    # owner's review of the document + completion
+    # opportunity + 1 contact role (Ana is decision maker and day-to-day) + the alignment
+    # Event and its CS invitee + the CS owner's review of the document + completion
     assert len(plan.writes) == expected_writes
 
 
@@ -77,3 +77,63 @@ def test_given_old_follow_up_and_old_opportunity_when_checked_then_stalled_flags
     writes = stalled([fu, fresh], [opp], {}, NOW)
     assert sorted(w.key for w in writes) == [
         "sla:handoff_to_close:0065g0000000001AAA", f"sla:signal_to_handoff:{fu.id}"]
+
+
+def test_given_handoff_then_alignment_is_a_meeting_of_ae_and_cs_within_two_business_days():
+    from datetime import date
+
+    from plays.handoff import add_business_days
+
+    fu = follow_up_task(**QUAL)
+    plan = plan_handoff(snapshot(), findings(hypotheses=[hypothesis()]), fu, NOW,
+                        estimated_deal_size=24000, cs_owner_name="Jane Doe",
+                        ae_name="Alex Morgan")
+    [event] = [w for w in plan.writes if w.object == "event"]
+    [invite] = [w for w in plan.writes if w.object == "event_relation"]
+    assert event.op == invite.op == "create_once" and invite.parent_key == event.key
+    assert event.fields[F.EVENT_OWNER_ID] == snapshot().owner_id  # the AE organises
+    assert invite.fields[F.EVENT_RELATION_RELATION_ID] == fu.owner_id  # CS is invited
+    assert event.fields[F.EVENT_DURATION] == 15
+    assert event.fields[F.EVENT_START].date() == add_business_days(NOW.date(), 2)
+    assert "Jane Doe introduces Alex Morgan as the specialist" in event.fields[F.EVENT_DESCRIPTION]
+    # a Friday handoff meets on Tuesday, not on the weekend
+    assert add_business_days(date(2026, 11, 20), 2) == date(2026, 11, 24)
+    [review] = [w for w in plan.writes if w.fields.get(F.TASK_RADAR_ACTION) == "handoff_review"]
+    assert review.fields[F.TASK_OWNER_ID] == fu.owner_id
+    assert "Alex Morgan got the S2 opportunity" in review.fields[F.TASK_DESCRIPTION]
+
+
+def test_given_confirm_first_when_qualified_then_draft_only_and_handoff_after_the_tick():
+    from dataclasses import replace
+
+    from plays.config import PlaysConfig
+    from plays.handoff import plan_handoff_draft
+
+    config = PlaysConfig(handoff_mode="confirm_first")
+    fu = follow_up_task(**QUAL)
+    args = (snapshot(), findings(hypotheses=[hypothesis()]))
+    assert plan_handoff(*args, fu, NOW, config, estimated_deal_size=24000).writes == []
+    [draft] = plan_handoff_draft(*args, fu, NOW, config, estimated_deal_size=24000,
+                                 cs_owner_name="Jane Doe").writes
+    assert draft.fields[F.TASK_RADAR_ACTION] == "handoff_review"
+    text = draft.fields[F.TASK_DESCRIPTION]
+    assert "tick Handoff Confirmed" in text and "EXPANSION OPPORTUNITY HANDOFF" in text
+    confirmed = replace(fu, handoff_confirmed=True)
+    assert plan_handoff_draft(*args, confirmed, NOW, config, estimated_deal_size=24000).writes == []
+    plan = plan_handoff(*args, confirmed, NOW, config, estimated_deal_size=24000,
+                        cs_owner_name="Jane Doe")
+    [opp] = [w for w in plan.writes if w.object == "opportunity"]
+    assert "CS review: confirmed by Jane Doe before the handoff." in opp.fields[F.OPP_DESCRIPTION]
+    # no second review request: CS already read it
+    assert not [w for w in plan.writes if w.fields.get(F.TASK_RADAR_ACTION) == "handoff_review"]
+
+
+def test_given_ae_qualifies_play02_alert_then_same_handoff_as_cs():
+    fu = follow_up_task(radar_action="play02_alert", owner_id="0055g00000000AEAAA", **QUAL)
+    plan = plan_handoff(snapshot(), findings(hypotheses=[hypothesis()]), fu, NOW,
+                        estimated_deal_size=24000)
+    [opp] = [w for w in plan.writes if w.object == "opportunity"]
+    assert opp.key == f"opp:{fu.id}" and opp.fields[F.OPP_STAGE] == F.STAGE_S2
+    # the AE owns the alignment; the CS owner of the account is the invitee
+    [invite] = [w for w in plan.writes if w.object == "event_relation"]
+    assert invite.fields[F.EVENT_RELATION_RELATION_ID] == snapshot().csm_id
