@@ -254,6 +254,9 @@ def _cs_user(snapshot: AccountSnapshot, follow_up: Activity) -> str | None:
     if follow_up.radar_action == "follow_up" and follow_up.owner_id:
         return follow_up.owner_id
     return snapshot.csm_id or follow_up.owner_id
+
+
+def _name(contact: Contact | None) -> str | None:
     if contact is None:
         return None
     return f"{contact.full_name}, {contact.title}" if contact.title else contact.full_name
