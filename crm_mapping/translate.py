@@ -59,7 +59,7 @@ _TARGETS: dict[str, tuple[str, ...]] = {
     "contact_history": ("contact_id", "field", "old_value", "new_value", "created_date"),
     "product": ("id", "name", "code", "family", "is_active", "keywords"),
     "pricebook_entry": ("product_id", "unit_price", "is_active"),
-    "user": ("id", "name", "email", "role", "is_active"),
+    "user": ("id", "name", "email", "role", "is_active", "manager_id"),
     "organization": ("id", "time_zone"),
 }
 # Product references may hold a product name or code instead of an id (resolved per org).

@@ -227,6 +227,7 @@ class User:
     email: str | None = None
     role: str | None = None  # "AE", "CSM", ... as the org labels them
     is_active: bool = True
+    manager_id: str | None = None  # User.ManagerId: where an SLA miss escalates
 
 
 @dataclass(frozen=True, slots=True)

@@ -341,6 +341,8 @@ _f("user.name", "string", "read", U, "Name", "Full Name")
 _f("user.email", "email", "read", U, "Email", "Email")
 _f("user.role", "string", "read", U, "Title", "Role (AE, CSM, ...)")
 _f("user.is_active", "boolean", "read", U, "IsActive", "Active")
+_f("user.manager_id", "reference", "read", U, "ManagerId", "Manager", reference_to="User",
+   help="Who hears about a missed follow-up SLA (else RADAR_ESCALATION_USER_ID).")
 ORG = "Organization"
 _f("organization.id", "id", "read", ORG, "Id", "Organization ID")
 _f("organization.time_zone", "string", "read", ORG, "TimeZoneSidKey", "Time Zone")

@@ -60,6 +60,11 @@ def weekly_digest(owner_id: str, day: date) -> str:
     return _clip(f"digest:{owner_id}:{iso_week(day)}")
 
 
+def digest(owner_id: str, day: date, daily: bool) -> str:
+    """One digest per owner per day (daily cadence) or per ISO week (weekly)."""
+    return _clip(f"digest:{owner_id}:{day.isoformat() if daily else iso_week(day)}")
+
+
 def handoff_opportunity(follow_up_task_id: str) -> str:
     return _clip(f"opp:{follow_up_task_id}")
 

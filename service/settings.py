@@ -100,6 +100,7 @@ class Settings:
     org_key: str = "default"
     handoff_mode: str = "review"  # RADAR_HANDOFF_MODE: review | confirm_first
     digest_cadence: str = "daily"  # RADAR_DIGEST_CADENCE: daily | weekly
+    escalation_user_id: str | None = None  # RADAR_ESCALATION_USER_ID: when no ManagerId
 
     def plays(self) -> PlaysConfig:
         """The plays' settings this org runs with (defaults for everything not configured)."""
@@ -138,4 +139,5 @@ class Settings:
             org_key=env.get("RADAR_ORG_KEY") or "default",
             handoff_mode=_choice(env, "RADAR_HANDOFF_MODE", "review", ("review", "confirm_first")),
             digest_cadence=_choice(env, "RADAR_DIGEST_CADENCE", "daily", ("daily", "weekly")),
+            escalation_user_id=env.get("RADAR_ESCALATION_USER_ID") or None,
         )

@@ -137,3 +137,49 @@ def test_given_ae_qualifies_play02_alert_then_same_handoff_as_cs():
     # the AE owns the alignment; the CS owner of the account is the invitee
     [invite] = [w for w in plan.writes if w.object == "event_relation"]
     assert invite.fields[F.EVENT_RELATION_RELATION_ID] == snapshot().csm_id
+
+
+def test_given_daily_cadence_then_one_digest_per_owner_per_day_with_due_dates_and_no_handed_off():
+    from datetime import date
+
+    from plays.periodic import signal_digests
+
+    lines = [DigestLine("005A", "001A", "Beta", "Moderate", "Seats at 85%.", due=date(2026, 11, 20)),
+             DigestLine("005A", "001B", "Alpha", "Strong", "2 signals", due=date(2026, 11, 20)),
+             DigestLine("005A", "001D", "Delta", "Strong", "asked for seats", handed_off=True),
+             DigestLine("005B", "001C", "Gamma", "Weak", "NPS 9")]
+    writes = signal_digests(lines, NOW.date(), owner_names={"005A": "Jane Doe"})
+    [digest] = writes  # Weak lines and handed-off accounts are not listed; 005B has none left
+    assert digest.key == f"digest:005A:{NOW.date().isoformat()}"
+    assert digest.fields[F.TASK_SUBJECT] == "Daily expansion digest: 2 accounts"
+    body = digest.fields[F.TASK_DESCRIPTION]
+    assert body.startswith("Jane, here are your expansion signals to review (today")
+    assert "- [Strong] Alpha: 2 signals. Due 2026-11-20." in body
+    assert "- [Moderate] Beta: Seats at 85%. Due 2026-11-20." in body
+    assert "Delta" not in body
+
+
+def test_given_missed_sla_then_the_managers_task_names_the_owner_once_per_follow_up():
+    from plays.periodic import sla_escalations as escalate
+
+    old = follow_up_task(id="00T5g0000000003AAA", created_date=NOW - timedelta(hours=50))
+    cs = old.owner_id
+    [write] = escalate([old], {old.what_id: "Acme Corp"}, NOW, managers={cs: "005MGR"},
+                       user_names={cs: "Jane Doe"})
+    assert write.fields[F.TASK_OWNER_ID] == "005MGR"  # not back to the person who missed it
+    text = write.fields[F.TASK_DESCRIPTION]
+    assert text.startswith("Jane Doe has not followed up the Strong signal at Acme Corp")
+    assert "00T" not in text
+    [fallback] = escalate([old], {}, NOW, escalation_user="005ESC")
+    assert fallback.fields[F.TASK_OWNER_ID] == "005ESC" and fallback.key == write.key
+
+
+def test_given_a_clock_jump_then_stalled_flags_are_capped_per_owner_per_day_and_never_repeated():
+    items = [follow_up_task(id=f"00T5g00000000{i:02d}AAA",
+                            created_date=NOW - timedelta(days=20 + i)) for i in range(10)]
+    first = stalled(items, [], {}, NOW)
+    assert len(first) == 3  # the three oldest of one owner, not ten at once
+    assert first[0].key == "sla:signal_to_handoff:00T5g0000000009AAA"
+    second = stalled(items, [], {}, NOW + timedelta(days=1),
+                     already_flagged=frozenset(w.key for w in first))
+    assert len(second) == 3 and not {w.key for w in second} & {w.key for w in first}
