@@ -80,7 +80,7 @@ def to_record_writes(plan: WritePlan, mapping: FieldMapping,
             ``RecordWrite.current`` (the org's values of the written fields) so the writer
             sends only what changed without querying.
     """
-    parents = {w.key: w for w in plan.writes if w.op == "upsert"}
+    parents = {w.key: w for w in plan.writes if w.op in ("upsert", "create_once")}
     result = []
     for write in plan.writes:
         record = _translate(write, mapping, last_written or {}, parents, issues, current or {})

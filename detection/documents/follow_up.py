@@ -40,11 +40,14 @@ def opener(snapshot: AccountSnapshot, signal: ExpansionSignal, products: dict[st
     contact = next((c for c in snapshot.contacts if c.id == signal.contact_id), None)
     kind = signal.type
     if kind == "usage_spike" and product:
-        line = (f"usage of {product} has grown a lot recently, from {_num(v.get('previous'))} "
-                f"to {_num(v.get('current'))} in a month. Has the team started a new project?")
+        moved = (f", from {_num(v['previous'])} to {_num(v['current'])} in a month"
+                 if v.get("previous") is not None and v.get("current") is not None else "")
+        line = (f"usage of {product} has grown a lot recently{moved}. Has the team started a "
+                "new project?")
     elif kind == "capacity_limit" and product:
-        line = (f"your team is now using {_num(v.get('used'))} of its "
-                f"{_num(v.get('licensed'))} {product} licences. Are more people about to join?")
+        share = (f"{_num(v['used'])} of its {_num(v['licensed'])}"
+                 if v.get("used") is not None and v.get("licensed") is not None else "most of its")
+        line = f"your team is now using {share} {product} licences. Are more people about to join?"
     elif kind == "new_use_case" and product:
         line = f"I noticed the team started using {product}. What are you using it for?"
     elif kind == "nps_promoter" and snapshot.nps_comment:
