@@ -8,8 +8,9 @@ nothing but no-ops.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
+from detection.documents.account_plan import engagement_calendar
 from detection.documents.champions import (
     arrival_brief,
     departure_brief,
@@ -23,8 +24,9 @@ from plays import fields as F
 from plays import keys
 from plays.config import PlaysConfig
 from plays.plan import PlannedWrite, WritePlan
-from plays.tasks import COMPLETED, clip, end_of_week, evidence_lines, task, title
+from plays.tasks import COMPLETED, clip, end_of_week, evidence_lines, meeting, task, title
 
+MEETING_TIME = time(16, 0)  # UTC: a working hour in the Americas and Europe; moved at will
 ALERT_ACTIONS = {
     "health_decline": "health_decline",
     "champion_departed": "champion_departed",
@@ -107,6 +109,8 @@ def plan_account(
 
     _plan_alerts(plan, snapshot, findings, today, cs_owner, ae, config)
     _plan_qbr(plan, snapshot, findings, today, ae, qbr_brief, config)
+    if snapshot.tier == "T1" and not rescue:
+        _plan_calendar(plan, snapshot, findings, today, cs_owner, ae, config)
     if (outreach and config.write_outreach_drafts and ae
             and findings.strength == "Strong" and not rescue and findings.hypotheses):
         top = findings.hypotheses[0]
@@ -265,6 +269,20 @@ def _plan_qbr(plan: WritePlan, snapshot: AccountSnapshot, findings: AccountFindi
     days = (qbr - today).days
     if not 0 <= days <= config.qbr_prep_lead_days:
         return
+    booked = any(a.kind == "Event" and a.activity_date == qbr and a.radar_action is None
+                 and a.subject and "qbr" in a.subject.lower() for a in snapshot.activities)
+    if not booked:  # seed 000: the QBR is a Meeting; the AE owns it, CS attends
+        for write in meeting(
+            key=keys.qbr_meeting(snapshot.id, qbr), action="qbr_meeting",
+            subject=f"QBR: {snapshot.name}", owner_id=ae, account_id=snapshot.id,
+            start=datetime.combine(qbr, MEETING_TIME, tzinfo=UTC), minutes=50,
+            attendees=(snapshot.csm_id,),
+            description=("Quarterly business review (50 minutes): partnership results, "
+                         "utilisation, strategic growth, next quarter plan, executive "
+                         "alignment. The agenda and value story are on the QBR preparation "
+                         "Task and in the QBR brief file."),
+            limit=config.task_description_limit):
+            plan.add(write)
     plan.add(task(
         key=keys.qbr_prep(snapshot.id, qbr),
         action="qbr_prep",
@@ -276,6 +294,25 @@ def _plan_qbr(plan: WritePlan, snapshot: AccountSnapshot, findings: AccountFindi
         description=qbr_brief or "QBR agenda and value story: see the account plan file.",
         limit=config.task_description_limit,
     ))
+
+
+def _plan_calendar(plan: WritePlan, snapshot: AccountSnapshot, findings: AccountFindings,
+                   today, cs_owner: str | None, ae: str | None, config: PlaysConfig) -> None:
+    """The account plan's engagement calendar (seed 002) as Tasks for their owners. Keys
+    hold the item and the quarter, not the day: a rescan tomorrow finds the same items
+    and writes nothing; the QBR itself is the Event above."""
+    for day, text in engagement_calendar(snapshot, findings, today):
+        if "quarterly business review" in text.lower():
+            continue
+        owner = cs_owner if text.startswith("CS:") else ae
+        plan.add(task(
+            key=keys.alert("plan", snapshot.id, f"{keys.quarter_of(today)}:{keys.digest_of([text])}"),
+            action="account_plan_item",
+            subject=f"Account plan: {text.removeprefix('CS: ')}"[:255],
+            owner_id=owner, account_id=snapshot.id, due=day,
+            description=(f"From the account plan of {snapshot.name} (engagement calendar, "
+                         f"next 90 days): {text.removeprefix('CS: ')}."),
+            limit=config.task_description_limit))
 
 
 def _name(ctx: OrgContext, user_id: str | None) -> str:

@@ -56,6 +56,10 @@ def qbr_prep(account_id: str, qbr_date: date) -> str:
     return _clip(f"qbr:{account_id}:{qbr_date.isoformat()}")
 
 
+def qbr_meeting(account_id: str, qbr_date: date) -> str:
+    return _clip(f"qbrmeet:{account_id}:{qbr_date.isoformat()}")
+
+
 def weekly_digest(owner_id: str, day: date) -> str:
     return _clip(f"digest:{owner_id}:{iso_week(day)}")
 

@@ -98,6 +98,6 @@ def is_qbr(subject: str | None, kind: str | None = None) -> bool:
 def last_qbr(snapshot: AccountSnapshot, today: date) -> date | None:
     """The date of the last QBR held (a Task or Event a person logged, not one of ours)."""
     dates = [a.activity_date for a in snapshot.activities
-             if a.activity_date and a.activity_date <= today and not a.radar_action
-             and is_qbr(a.subject, a.type)]
+             if a.activity_date and a.activity_date <= today
+             and a.radar_action in (None, "qbr_meeting") and is_qbr(a.subject, a.type)]
     return max(dates) if dates else None
