@@ -208,6 +208,14 @@ def _activity(name: str, prefix: str) -> ObjectDef:
     return add(obj, *fields)
 
 
+def _notification_type() -> ObjectDef:
+    """CustomNotificationType: what a custom notification is (bell, mobile push)."""
+    return add(new_object("CustomNotificationType", "0ML", owner=False),
+               text("DeveloperName", 80, required=True), text("MasterLabel", 80),
+               text("CustomNotifTypeName", 80), typed("Desktop", "boolean"),
+               typed("Mobile", "boolean"), textarea("Description", 255))
+
+
 def _event_relation() -> ObjectDef:
     """An Event's invitee (a User or Contact), one row each; the owner is the organiser."""
     return add(new_object("EventRelation", "0RE", owner=False),
@@ -281,7 +289,8 @@ def standard_schema() -> Schema:
     schema = Schema()
     objects = [_organization(), _user(), _account(), _contact(), _opportunity(), _line_item(),
                *_products(), *_opportunity_children(), _case(), _activity("Task", "00T"),
-               _activity("Event", "00U"), _event_relation(), *_asset_contract(), *_content(),
+               _activity("Event", "00U"), _event_relation(), _notification_type(),
+               *_asset_contract(), *_content(),
                *_relation_and_history()]
     for obj in objects:
         schema.add(obj)

@@ -23,6 +23,7 @@ from rq.exceptions import DuplicateJobError
 
 from detection.benchmark import BenchmarkBuilder
 from detection.stakeholders import build_champion_index
+from integration import notifications
 from integration.contracts import AccountBundle, OrgData, RecordWrite
 from integration.reader import OrgReader
 from integration.sync import SyncRun
@@ -30,6 +31,7 @@ from integration.writer import RecordWriter
 from workers import insights
 from workers.champion_spill import ChampionSpill
 from workers.files import sync_files
+from workers.notify import alerts_from
 from workers.pipeline import ScanContext, process_bundle, snapshot_of
 from workers.queues import (
     DEFAULT_RETRY,
@@ -165,6 +167,8 @@ def _detect_and_write(rt: Runtime, gateway, sc: ScanContext, bundles: Sequence[A
     outcomes = writer.apply(writes)
     if writer.exhausted is None:
         outcomes += sync_files(gateway, [f for r in results for f in r.files])
+    if writer.exhausted is None:
+        notifications.send(gateway, alerts_from(outcomes, sc.mapping))
     counts = Counter(o.status for o in outcomes)
     failures = [o for o in outcomes if o.status == "failed"]
     for failure in failures:

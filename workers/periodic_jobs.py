@@ -14,6 +14,7 @@ from simple_salesforce import format_soql
 from crm_mapping.snapshots import to_org_context, to_snapshot
 from crm_mapping.writes import to_record_writes
 from detection.snapshot import Activity, Opportunity
+from integration import notifications
 from integration.contracts import AccountBundle, ReadSpec, RecordWrite
 from integration.gateway import check_api_name
 from integration.writer import RecordWriter
@@ -21,6 +22,7 @@ from plays.periodic import DigestLine, signal_digests, sla_escalations, stalled
 from plays.plan import WritePlan
 from plays.tasks import end_of_week
 from workers.jobs import scan_accounts
+from workers.notify import alerts_from
 from workers.runtime import Runtime, runtime
 
 log = logging.getLogger(__name__)
@@ -147,7 +149,12 @@ def sla_check(org_key: str = "default") -> dict:
                     already_flagged=_flagged(rt, gateway, follow_ups, opportunities))
     plan = WritePlan(account_id="*", writes=escalations + flags)
     writes = to_record_writes(plan, mapping)
-    return {"tasks": len(plan.writes), "writes": _apply(rt, gateway, writes)}
+    outcomes = RecordWriter(gateway).apply(list(writes))
+    sent = notifications.send(gateway, alerts_from(outcomes, mapping))
+    counts: dict[str, int] = {}
+    for outcome in outcomes:
+        counts[outcome.status] = counts.get(outcome.status, 0) + 1
+    return {"tasks": len(plan.writes), "writes": counts, "notified": sent}
 
 
 def _flagged(rt: Runtime, gateway, follow_ups: Sequence[Activity],

@@ -70,6 +70,12 @@ def test_given_qualified_follow_up_when_event_arrives_five_times_then_one_opport
         [follow_up] = org.store.query(
             "SELECT Id, WhatId, OwnerId FROM Task WHERE Radar_Action__c = 'follow_up' "
             "AND Priority = 'High' ORDER BY Id LIMIT 1")
+        # every Strong follow-up rang its owner's bell once (customNotificationAction)
+        strong = {t["Id"]: t["OwnerId"] for t in org.store.query(
+            "SELECT Id, OwnerId FROM Task WHERE Radar_Action__c = 'follow_up' "
+            "AND Priority = 'High'")}
+        bells = {n["targetId"]: n["recipientIds"] for n in org.stats()["notifications"]}
+        assert {t: bells.get(t) for t in strong} == {t: [o] for t, o in strong.items()}
         base = web(org)
         org.add_trigger({"name": "qualified", "object": "Task", "on": ["update"],
                          "when_fields_change": list(QUALIFICATION), "kind": "json_callout",
@@ -103,6 +109,7 @@ def test_given_qualified_follow_up_when_event_arrives_five_times_then_one_opport
 
         opportunities = _cs_opportunities(org, follow_up["WhatId"])
         assert len(opportunities) == 1, opportunities
+        assert len(org.stats()["notifications"]) == len(bells)  # replays rang nothing more
         [opportunity] = opportunities
         assert opportunity["StageName"] == "S2 - Qualification"
         assert opportunity["Expansion_Key__c"] == f"opp:{follow_up['Id']}"
