@@ -7,6 +7,7 @@ renderer decides what to say instead of printing a placeholder.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -78,6 +79,38 @@ def recorded_note(snapshot: AccountSnapshot, signal: ExpansionSignal) -> str | N
     if sep and head.lower() in ("qbr", "direct request", "request", "note"):
         text = rest.strip()
     return text[:1].upper() + text[1:] if text else None
+
+
+_SAID = re.compile(
+    r"^(?:the )?customer (asked|requested|mentioned|raised|announced|reported|offered|"
+    r"talked about)(?: us)?(?: (for|about))? (.+)$", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class SaidWords:
+    """A CS note about the customer turned round to the customer: ``you`` + what they did."""
+
+    verb: str  # "asked", "mentioned", "announced", "offered"
+    topic: str  # "a quote for more seats"
+    preposition: str = ""  # "for" / "about" after "asked"
+
+    def to_customer(self) -> str:
+        """ "you asked us for a quote for more seats", "you mentioned rolling out..." """
+        if self.verb in ("asked", "requested"):
+            return f"you asked us {self.preposition or 'about'} {self.topic}"
+        if self.verb == "offered":
+            return f"you offered {self.topic}"
+        return f"you {self.verb} {self.topic}"
+
+
+def said_words(note: str | None) -> SaidWords | None:
+    """Parse "Customer asked for a quote for more seats" (CS's words); None otherwise."""
+    m = _SAID.match((note or "").strip().rstrip("."))
+    if m is None:
+        return None
+    verb = {"requested": "asked", "raised": "mentioned", "talked about": "mentioned",
+            "reported": "announced"}.get(m.group(1).lower(), m.group(1).lower())
+    return SaidWords(verb, m.group(3), (m.group(2) or "").lower())
 
 
 def customer_ask(snapshot: AccountSnapshot, findings: AccountFindings) -> CustomerAsk | None:

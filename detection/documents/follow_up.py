@@ -9,10 +9,12 @@ from datetime import date
 
 from detection.documents.facts import (
     contact_to_call,
+    customer_ask,
     expansion_signals,
     first_name,
     product_names,
     recorded_note,
+    said_words,
 )
 from detection.findings import AccountFindings, ExpansionSignal
 from detection.formatting import signal_label
@@ -67,13 +69,20 @@ def opener(snapshot: AccountSnapshot, signal: ExpansionSignal, products: dict[st
     elif kind == "reference_offer":
         line = ("thank you for offering to be a reference. Which results would you tell a "
                 "peer about?")
-    elif kind == "qbr_mention" and note:
-        line = (f'in the QBR you mentioned "{note}". What outcome are you hoping for, '
-                "concretely?")
-    elif kind == "direct_request" and note:
-        line = f'you asked us about "{note}". What is behind the request, and when do you need it?'
-    elif kind == "business_event" and note:
-        line = f'I heard your news ("{note}"). What does it change for your team?'
+    elif kind == "qbr_mention":
+        said = said_words(note)
+        line = (f"in the QBR {said.to_customer()}. What outcome are you hoping for, concretely?"
+                if said else "in the QBR you raised a new need. What outcome are you hoping "
+                "for, concretely?")
+    elif kind == "direct_request":
+        said = said_words(note)
+        line = (f"{said.to_customer()}. What is behind the request, and when do you need it?"
+                if said else "thank you for your request. What is behind it, and when do you "
+                "need it?")
+    elif kind == "business_event":
+        said = said_words(note)
+        line = (f"I saw the news: {said.topic}. What does it change for your team?" if said
+                else "I saw your recent news. What does it change for your team?")
     elif kind == "champion_promoted":
         title = v.get("new_title")
         line = (f"congratulations on the new role{f' as {title}' if title else ''}. What is on "
@@ -117,10 +126,18 @@ def _strength(findings: AccountFindings) -> str:
     return "Expansion signal"
 
 
-def hypothesis_line(findings: AccountFindings) -> tuple[str, list[str]]:
+def hypothesis_line(findings: AccountFindings,
+                    snapshot: AccountSnapshot | None = None) -> tuple[str, list[str]]:
     """(the hypothesis in one line, its evidence) from the top hypothesis or the signals."""
     signals = expansion_signals(findings)
     evidence = [f"{signal_label(s.type)}: {s.evidence.summary}" for s in signals]
+    ask = customer_ask(snapshot, findings) if snapshot is not None else None
+    said = said_words(ask.text) if ask else None
+    if said is not None:
+        also = (f" (Radar's own hypothesis for later: {findings.hypotheses[0].title})"
+                if findings.hypotheses else "")
+        return (f"the customer {said.verb} {said.preposition + ' ' if said.preposition else ''}"
+                f"{said.topic}; confirm the scope and timing of that first{also}", evidence)
     if findings.hypotheses:
         top = findings.hypotheses[0]
         return top.title, evidence
@@ -137,12 +154,12 @@ def follow_up_brief(snapshot: AccountSnapshot, findings: AccountFindings, *, due
     name = first_name(call.contact) if call else None
     health = findings.health
     score = f"health {health.score:.0f}, {health.band}" if health.score is not None else "not scored"
-    hypothesis, evidence = hypothesis_line(findings)
+    hypothesis, evidence = hypothesis_line(findings, snapshot)
     lines = [f"{_strength(findings)} at {snapshot.name} ({score}); call by "
              f"{due.isoformat()}.", ""]
     lines.append(f"Who to call: {call.line()}" if call else
                  "Who to call: nobody active is on record; find the day-to-day user first.")
-    lines.append(f"Hypothesis: {hypothesis}.")
+    lines.append(f"Hypothesis: {hypothesis[:1].upper()}{hypothesis[1:]}.")
     lines += ["", "Evidence:"] + [f"• {e}" for e in evidence]
     lines += ["", "Openers:"] + [f"{i}. {o}" for i, o in
                                  enumerate(openers(snapshot, findings, name), start=1)]
@@ -161,14 +178,14 @@ def play02_brief(snapshot: AccountSnapshot, findings: AccountFindings, *, due: d
     opportunity from this Task."""
     call = contact_to_call(snapshot, findings)
     name = first_name(call.contact) if call else None
-    hypothesis, evidence = hypothesis_line(findings)
+    hypothesis, evidence = hypothesis_line(findings, snapshot)
     health = findings.health
     score = f"health {health.score:.0f}, {health.band}" if health.score is not None else "not scored"
     lines = [f"{_strength(findings)} at {snapshot.name}, a T1 account in Play 02 "
              f"({score}); review by {due.isoformat()}.", ""]
     lines.append(f"Who to talk to: {call.line()}" if call else
                  "Who to talk to: nobody active is on record; ask CS who the day-to-day user is.")
-    lines.append(f"Hypothesis: {hypothesis}.")
+    lines.append(f"Hypothesis: {hypothesis[:1].upper()}{hypothesis[1:]}.")
     lines += ["", "Evidence:"] + [f"• {e}" for e in evidence]
     lines += ["", "Openers:"] + [f"{i}. {o}" for i, o in
                                  enumerate(openers(snapshot, findings, name), start=1)]

@@ -22,6 +22,7 @@ from detection.documents.facts import (
     open_urgent_cases,
     person,
     recent_touches,
+    said_words,
 )
 from detection.findings import AccountFindings, StakeholderMap
 from detection.formatting import signal_label
@@ -187,7 +188,12 @@ def cs_recommendation(snapshot: AccountSnapshot, findings: AccountFindings,
     the customer's own ask, open risks and competitors (one paragraph)."""
     parts = [_tone(snapshot, findings, contacts, today), _who_to_bring(contacts)]
     ask = customer_ask(snapshot, findings)
-    if ask is not None:
+    said = said_words(ask.text) if ask is not None else None
+    if said is not None:
+        parts.append(f"Lead with what the customer {said.verb} "
+                     f"{said.preposition + ' ' if said.preposition else ''}({said.topic}), not "
+                     "with another product.")
+    elif ask is not None:
         parts.append(f'Lead with what the customer asked for: "{ask.text}".')
     elif findings.hypotheses:
         parts.append(_sentence(findings.hypotheses[0].outreach_angle))

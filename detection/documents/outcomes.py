@@ -17,6 +17,7 @@ from detection.snapshot import AccountSnapshot
 
 LOOKBACK_MONTHS = 6
 MIN_GROWTH = 0.10  # usage up less than 10% is noise, not a result worth quoting
+MIN_SEATS = 3  # one or two more people active is churn in the roster, not a result
 RESOLVED_CASES_DAYS = 365
 PROMOTER_SCORE = 9
 
@@ -61,7 +62,8 @@ def measured_outcomes(snapshot: AccountSnapshot, findings: AccountFindings,
                 f"{name} usage grew {growth * 100:.0f}% in {LOOKBACK_MONTHS} months, from "
                 f"{earlier.usage:,.0f} in {back:%b %Y} to {current.usage:,.0f} in {latest:%b %Y}")))
         if (current.active_users is not None and earlier.active_users is not None
-                and current.active_users - earlier.active_users >= 1):
+                and current.active_users - earlier.active_users
+                >= max(MIN_SEATS, earlier.active_users * MIN_GROWTH)):
             added = current.active_users - earlier.active_users
             out.append(Outcome("seats_activated", (
                 f"{_count(added, 'more person', 'more people')} active on {name} since "
