@@ -213,6 +213,7 @@ def status(as_json: bool) -> None:
     conn = _conn(settings)
     runs = RunStore(conn, settings.org_key).recent_runs(10)
     queues = {n: {"queued": Queue(n, connection=conn).count,
+                  "scheduled": ScheduledJobRegistry(n, connection=conn).count,
                   "failed": FailedJobRegistry(n, connection=conn).count} for n in ALL_QUEUES}
     doc = {"runs": runs, "queues": queues, "written": insights.rebuild(conn, settings.org_key)["written"]}
     if as_json:
@@ -223,6 +224,9 @@ def status(as_json: bool) -> None:
         calls = sum(v for k, v in run.get("calls", {}).items() if k != "auth")
         click.echo(f"  {run.get('run_id')}  {run.get('mode'):<12} {run.get('status'):<13} "
                    f"started {run.get('started_at', '-')}  API calls {calls}")
-    click.echo("Queues: " + ", ".join(f"{n} {q['queued']} queued / {q['failed']} failed"
-                                      for n, q in queues.items()))
+        if run.get("status") in ("failed", "retrying") and run.get("message"):
+            click.echo(f"      {run['message']}")
+    click.echo("Queues: " + ", ".join(
+        f"{n} {q['queued']} queued / {q['scheduled']} awaiting retry / {q['failed']} failed"
+        for n, q in queues.items()))
     click.echo("Written: " + ", ".join(f"{k} {v}" for k, v in doc["written"].items()))
