@@ -121,12 +121,11 @@ def _report_failures(failed: list[Job]) -> int:
     """Print one line per failed job on stderr; return the exit code of the worst."""
     from integration.diagnosis import EXIT_CODES, Kind  # noqa: PLC0415
 
-    click.echo(f"error: {len(failed)} job(s) failed:", err=True)
     codes = []
     for job in failed:
         problem = job.meta.get("problem") or _last_line(job)
         note = job.meta.get("retry_note") or ""
-        click.echo(f"  {job.func_name.rpartition('.')[2]} {job.id}: {problem}"
+        click.echo(f"error: job {job.func_name.rpartition('.')[2]} {job.id} failed: {problem}"
                    + (f" ({note})" if note else ""), err=True)
         kind = job.meta.get("problem_kind")
         codes.append(EXIT_CODES[Kind(kind)] if kind in Kind._value2member_map_ else 1)
