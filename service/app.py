@@ -134,7 +134,7 @@ def create_app(
     from service import metrics
     from webhooks import runtime as webhooks
 
-    metrics.init_app(app)
+    metrics.init_app(app, settings.org_key)
     webhooks.init_app(app)
     _init_admin(app, settings)
     return app

@@ -76,11 +76,14 @@ class RadarWorker(Worker):
         else:
             self.log.error("job %s (%s) failed: %s%s", job.id, job.func_name, problem.message,
                            f" ({note})" if note else "")
+        outcome = "retrying" if problem.retryable and job.retries_left else "failed"
+        _count(self.connection, job, outcome)
         call_exception_handlers(self._exc_handlers, job, *exc_info)
 
     def handle_job_success(self, job: Job, *args: Any, **kwargs: Any) -> Any:
         """RQ's success handling; a job that failed before is marked recovered."""
         result = super().handle_job_success(job, *args, **kwargs)
+        _count(self.connection, job, "finished")
         if job.meta.get("problem"):
             from integration.state import RunStore  # noqa: PLC0415
 
@@ -88,6 +91,20 @@ class RadarWorker(Worker):
             store.finish_run(job_run_id(job), "recovered", datetime.now(UTC),
                              f"succeeded after: {job.meta['problem']}")
         return result
+
+
+def _count(conn: Any, job: Job, outcome: str) -> None:
+    """The job's outcome and the API calls it spent, as Prometheus counters (best effort)."""
+    from service.metrics import API_CALLS, JOBS, MetricsRegistry  # noqa: PLC0415
+    from workers.runtime import drain_call_counts  # noqa: PLC0415
+
+    try:
+        increments = [(JOBS, 1.0, {"queue": job.origin, "outcome": outcome})]
+        increments += [(API_CALLS, float(n), {"kind": kind, "org": org})
+                       for (org, kind), n in drain_call_counts().items()]
+        MetricsRegistry(conn).inc_many(increments)
+    except Exception:  # noqa: BLE001 - metrics must never fail a job
+        log.warning("could not count job %s in the metrics", job.id, exc_info=True)
 
 
 def _org_key(job: Job) -> str:

@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 MISSING_OBJECT_CODES = frozenset({"NOT_FOUND", "INVALID_TYPE"})
 
 _RUNTIMES: dict[str, Runtime] = {}
+_GATEWAYS: list[tuple[str, SalesforceGateway]] = []  # made by the current job (metrics)
 DESCRIBE_TTL = 6 * 3600
 
 
@@ -69,7 +70,9 @@ class Runtime:
 
     def gateway(self) -> SalesforceGateway:
         """A fresh gateway (its own call ledger) for one job."""
-        return SalesforceGateway.from_settings(self.settings)
+        gateway = SalesforceGateway.from_settings(self.settings)
+        _GATEWAYS.append((self.org_key, gateway))
+        return gateway
 
     def checked_spec(self, gateway: SalesforceGateway,
                      mapping: FieldMapping) -> tuple[ReadSpec, PreflightReport]:
@@ -133,6 +136,16 @@ def runtime(org_key: str | None = None, settings: Settings | None = None) -> Run
         cached = Runtime(settings=settings, redis=connect(settings.require_redis_url()), org_key=key)
         _RUNTIMES[key] = cached
     return cached
+
+
+def drain_call_counts() -> dict[tuple[str, str], int]:
+    """API calls spent by the gateways made since the last drain, by (org, kind)."""
+    counts: dict[tuple[str, str], int] = {}
+    for org_key, gateway in _GATEWAYS:
+        for kind, n in gateway.ledger.as_dict().items():
+            counts[(org_key, kind)] = counts.get((org_key, kind), 0) + n
+    _GATEWAYS.clear()
+    return counts
 
 
 def reset_runtimes() -> None:
