@@ -12,6 +12,7 @@ import yaml
 
 from emulator.testing import running_emulator
 from integration.state import RunStore
+from service.metrics import API_CALLS, JOBS, MetricsRegistry
 from tests.cli_errors.harness import base_env, run_radar
 from tests.workers_e2e.harness import seed_org
 
@@ -60,3 +61,12 @@ def test_given_bad_mapping_then_fix_when_syncing_then_one_scan_after_the_fix(
         assert scan.code == 0, scan.stderr[-3000:]
         after = [r for r in _runs(redis_conn) if r["run_id"] not in before]
         assert [(r["mode"], r["status"]) for r in after] == [("full", "completed")]
+
+        # the workers' counters: jobs by outcome, API calls by kind and org, signals found
+        metrics = MetricsRegistry(redis_conn)
+        assert metrics.value(JOBS, queue="scan", outcome="failed") == 3
+        assert metrics.value(JOBS, queue="scan", outcome="retrying") == 0
+        assert metrics.value(JOBS, queue="scan", outcome="finished") == 1
+        assert metrics.value(API_CALLS, kind="query_page", org="default") > 0
+        signals = redis_conn.hgetall("radar:metrics:radar_signals_total")
+        assert sum(float(v) for v in signals.values()) > 0
