@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, Response, request
 
-from emulator.ids import to18
+from integration.ids import to18
 from service.metrics import EVENTS_ACCEPTED, EVENTS_DUPLICATE, JOBS_COALESCED, JOBS_ENQUEUED
 from webhooks.errors import Rejection
 from webhooks.outbound_xml import ACK_ENVELOPE, OutboundParseError, parse_outbound_message

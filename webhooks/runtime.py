@@ -14,7 +14,7 @@ import redis
 from flask import Flask, current_app, request
 from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 
-from emulator.ids import to18
+from integration.ids import to18
 from service.metrics import REQUESTS_REJECTED, MetricsRegistry
 from service.settings import Settings
 from webhooks.errors import Rejection
