@@ -93,8 +93,8 @@ class Demo:
         url = os.environ.get("RADAR_DEMO_REDIS_URL")
         if url:
             if not answers(url):
-                raise DemoFailure(f"RADAR_DEMO_REDIS_URL {redact(url)} does not answer — start "
-                                  "it, or unset it to use the bundled redis-server")
+                raise ProcessFailure(f"RADAR_DEMO_REDIS_URL {redact(url)} does not answer — start "
+                                     "it, or unset it to use the bundled redis-server")
             self.step(f"Redis: using RADAR_DEMO_REDIS_URL {redact(url)}")
         else:
             port = free_port()
