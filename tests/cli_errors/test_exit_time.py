@@ -88,3 +88,15 @@ def test_given_idle_worker_when_sigterm_then_it_exits_within_2_s(
             process.wait()
     assert code == 0, process.stderr.read()[-2000:] if process.stderr else ""
     assert elapsed < EXIT_BUDGET_SECONDS, elapsed
+
+
+def test_given_emulator_start_up_error_then_it_prints_it_and_exits_non_zero(tmp_path) -> None:
+    # shutdown() before serve_forever() ever ran used to wait forever and hide the error.
+    plan = tmp_path / "plan.json"
+    plan.write_text('{"not": "a plan"}')
+    started = time.monotonic()
+    outcome = run_radar(base_env(), "emulator", "--port", "0", "--state-dir",
+                        str(tmp_path / "state"), "--import", str(plan), timeout=60)
+    assert outcome.code == 1
+    assert "a plan is a JSON list" in outcome.stderr
+    assert time.monotonic() - started < 30
