@@ -12,6 +12,7 @@ import pytest
 import redis
 
 from emulator.testing import running_emulator
+from service.admin.sources import RedisStatusSource
 from service.redis_server import free_port
 from tests.cli_errors.harness import Outcome, base_env, run_radar
 
@@ -126,6 +127,8 @@ def test_given_failed_config_job_then_not_retried_and_status_shows_it_at_once(
     assert "Salesforce refused the login" in reason
     assert "0 awaiting retry / 0 failed" in status.stdout  # the events queue
     assert "scan 0 queued / 0 awaiting retry / 1 failed" in status.stdout
+    (failed,) = RedisStatusSource(redis_conn).failed_jobs()
+    assert failed.error_tail.startswith("Salesforce refused the login (invalid_grant)")
 
 
 def test_given_unreachable_org_when_syncing_then_retry_scheduled_and_shown(
@@ -140,6 +143,11 @@ def test_given_unreachable_org_when_syncing_then_retry_scheduled_and_shown(
     status = run_radar(world.org(), "status")
     assert " retrying " in status.stdout
     assert "scan 0 queued / 1 awaiting retry / 0 failed" in status.stdout
+    # /admin/sync reads the same records
+    source = RedisStatusSource(redis_conn)
+    (run,) = source.recent_runs()
+    assert run.status == "retrying" and "retry scheduled at" in run.error
+    assert {q.name: q.scheduled for q in source.queue_depths()}["scan"] == 1
 
 
 def _assert_one_clear_line(outcome: Outcome, case: Case) -> None:
