@@ -1,7 +1,7 @@
 """The `radar` command. Each area owns its subcommands in its own module; they load lazily
 so `radar --help` stays fast and one area's imports never slow another's command.
 
-Every command ends the same way on failure (docs/operations.md, "Exit codes"): one line on
+Every command ends the same way on failure (docs/errors.md): one line on
 stderr naming the fix and exit 1 (failure), 2 (usage or configuration) or 3 (Redis or
 Salesforce unreachable); the traceback only with ``radar --debug`` (or RADAR_DEBUG=1).
 """
