@@ -28,6 +28,7 @@ RADAR_ACTIONS = (
     "thin_threading", "qbr_prep", "champion_departed", "champion_arrived", "new_logo_lead",
     "outreach_draft", "handoff_alignment", "sla_escalation", "stalled_opportunity",
     "competitive_threat", "play02_alert", "handoff_review", "qbr_meeting", "account_plan_item",
+    "portfolio_actions",
 )
 DEPARTMENTS = ("Sales", "Marketing", "Finance", "Engineering", "IT", "Operations",
                "Human Resources", "Customer Support", "Legal", "Product")

@@ -87,6 +87,33 @@ def weekly_digests(lines: Iterable[DigestLine], today: date,
     return signal_digests(lines, today, config)
 
 
+def portfolio_action_lists(rankings: Mapping[str, tuple[str, str, str]], today: date,
+                           owner_names: Mapping[str, str] | None = None,
+                           config: PlaysConfig | None = None) -> list[PlannedWrite]:
+    """Seed 003 prompt 2: each owner's quarterly action plan (top-10 expansion accounts with
+    this quarter's action, the accounts to stabilise first) as one Task per quarter.
+
+    Args:
+        rankings: owner id -> (their first-ranked account id, its name, the rendered
+            ranking from ``detection.portfolio.render_portfolio``).
+    """
+    config = config or PlaysConfig()
+    names = owner_names or {}
+    quarter = keys.quarter_of(today)
+    writes = []
+    for owner, (account_id, _, text) in sorted(rankings.items()):
+        name = names.get(owner)
+        head = (f"{name.split(' ')[0]}, here" if name else "Here") + (
+            f" is your expansion plan for {quarter[:4]} Q{quarter[-1]}, from the latest scan of "
+            "your accounts.")
+        writes.append(task(
+            key=keys.alert("portfolio", owner, quarter), action="portfolio_actions",
+            subject=f"Expansion plan for {quarter[:4]} Q{quarter[-1]}: top accounts and actions",
+            owner_id=owner, account_id=account_id, due=today,
+            description=f"{head}\n\n{text}", limit=config.task_description_limit))
+    return writes
+
+
 def escalation_target(owner_id: str | None, managers: Mapping[str, str | None],
                       escalation_user: str | None) -> str | None:
     """Who hears about a missed SLA: the owner's manager, else the configured user, else

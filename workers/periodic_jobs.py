@@ -13,12 +13,19 @@ from simple_salesforce import format_soql
 
 from crm_mapping.snapshots import to_org_context, to_snapshot
 from crm_mapping.writes import to_record_writes
+from detection.portfolio import AccountAssessment, rank_assessments, render_portfolio
 from detection.snapshot import Activity, Opportunity
 from integration import notifications
 from integration.contracts import AccountBundle, ReadSpec, RecordWrite
 from integration.gateway import check_api_name
 from integration.writer import RecordWriter
-from plays.periodic import DigestLine, signal_digests, sla_escalations, stalled
+from plays.periodic import (
+    DigestLine,
+    portfolio_action_lists,
+    signal_digests,
+    sla_escalations,
+    stalled,
+)
 from plays.plan import WritePlan
 from plays.tasks import end_of_week
 from workers.jobs import scan_accounts
@@ -82,6 +89,37 @@ def weekly_digest(org_key: str = "default", force: bool = False) -> dict:
              if org_data is not None else {})
     plan = WritePlan(account_id="*",
                      writes=signal_digests(lines, local.date(), config, owner_names=names))
+    writes = to_record_writes(plan, rt.mappings.active_mapping())
+    return {"owners": len(plan.writes), "writes": _apply(rt, gateway, writes)}
+
+
+def portfolio_actions(org_key: str = "default") -> dict:
+    """Each AE's and CS owner's quarterly action list (seed 003 prompt 2), ranked by
+    ``detection.portfolio`` over their own accounts; keyed per owner and quarter."""
+    rt = runtime(org_key)
+    gateway = rt.gateway()
+    gateway.ensure_authenticated()
+    today = gateway.now().date()
+    summaries = [json.loads(v) | {"id": k.decode()}
+                 for k, v in rt.redis.hgetall(f"radar:{org_key}:accounts").items()]
+    by_owner: dict[str, list[dict]] = {}
+    for summary in summaries:
+        if not summary.get("portfolio"):
+            continue
+        for owner in {summary.get("owner"), summary.get("csm")} - {None, ""}:
+            by_owner.setdefault(owner, []).append(summary)
+    rankings = {}
+    for owner, owned in by_owner.items():
+        ranking = rank_assessments(AccountAssessment.from_dict(s["portfolio"]) for s in owned)
+        first = ranking.entries[0] if ranking.entries else None
+        anchor = first.account_id if first else owned[0]["id"]
+        rankings[owner] = (anchor, first.name if first else owned[0]["name"],
+                           render_portfolio(ranking, top=10))
+    org_data = rt.portfolio.org_data()
+    names = ({u.id: u.name for u in to_org_context(org_data, rt.mappings.active_mapping()).users}
+             if org_data is not None else {})
+    plan = WritePlan(account_id="*", writes=portfolio_action_lists(rankings, today, names,
+                                                                   rt.settings.plays()))
     writes = to_record_writes(plan, rt.mappings.active_mapping())
     return {"owners": len(plan.writes), "writes": _apply(rt, gateway, writes)}
 

@@ -183,3 +183,26 @@ def test_given_a_clock_jump_then_stalled_flags_are_capped_per_owner_per_day_and_
     second = stalled(items, [], {}, NOW + timedelta(days=1),
                      already_flagged=frozenset(w.key for w in first))
     assert len(second) == 3 and not {w.key for w in second} & {w.key for w in first}
+
+
+def test_given_owner_rankings_then_one_quarterly_action_list_per_owner_named_and_clean():
+    from detection.portfolio import AccountAssessment, rank_assessments, render_portfolio
+    from plays.periodic import portfolio_action_lists
+    from tests.corpus.rules import findings as rule_findings
+
+    def assessed(aid, name, readiness, value, risk=()):
+        return AccountAssessment(aid, name, "T2", 50_000.0, readiness, "Strong signals",
+                                 "Cross-sell: Data Connector", value, 0.65,
+                                 "Schedule an expansion conversation", risk)
+
+    ranking = rank_assessments([assessed("001A", "Acme", "High", 30_000.0),
+                                assessed("001B", "Beta", "Medium", 20_000.0),
+                                assessed("001C", "Gamma", "Low", 0.0, ("health 55 (Red)",))])
+    text = render_portfolio(ranking, top=10)
+    [write] = portfolio_action_lists({"005A": ("001A", "Acme", text)}, NOW.date(),
+                                     {"005A": "Jane Doe"})
+    assert write.key == "portfolio:005A:2026Q4" and write.fields[F.TASK_OWNER_ID] == "005A"
+    body = write.fields[F.TASK_DESCRIPTION]
+    assert body.startswith("Jane, here is your expansion plan for 2026 Q4")
+    assert body.index("1. Acme") < body.index("2. Beta") and "Gamma" in body  # Gamma: stabilise
+    assert list(rule_findings(body)) == []
