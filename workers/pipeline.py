@@ -74,6 +74,7 @@ class AccountResult:
     prior: PriorScan
     issues: list = field(default_factory=list)
     files: list[AccountFile] = field(default_factory=list)
+    people: dict[str, str] = field(default_factory=dict)  # user id -> name (AE, CS owner)
 
 
 def snapshot_of(bundle: AccountBundle, sc: ScanContext) -> AccountSnapshot:
@@ -116,8 +117,10 @@ def process_bundle(bundle: AccountBundle, sc: ScanContext,
     writes = to_record_writes(plan, sc.mapping, last_written, issues,
                               {rid: rec for rid, (_, rec) in records.items()})
     prior_now = prior_of(snapshot, findings.health.score, sc.now)
+    people = {uid: sc.user_name(uid) for uid in (snapshot.owner_id, snapshot.csm_id)
+              if uid and sc.user_name(uid)}
     return AccountResult(snapshot.id, snapshot, findings, writes, prior_now, issues,
-                         _files(snapshot, findings, sc, qbr_brief))
+                         _files(snapshot, findings, sc, qbr_brief), people)
 
 
 def _files(snapshot: AccountSnapshot, findings: AccountFindings, sc: ScanContext,

@@ -117,3 +117,13 @@ def test_given_owners_when_dashboard_shown_then_per_owner_counts_listed(
     owner = known_funnel().by_owner["005X"]
     assert cells[:4] == [str(owner.signals), str(owner.qualified), str(owner.handoffs),
                          str(owner.handoffs_won)]
+
+
+def test_given_user_names_when_digest_shown_then_owners_appear_by_name_not_id(
+        client, fake_insights: FakeInsights) -> None:
+    fake_insights.value = decode_insights(encode_insights(
+        portfolio=PORTFOLIO, funnel=known_funnel(), digest=DIGEST, signals=SIGNALS,
+        written=WRITTEN, people={"Dana CS": "Dana Whitfield"}))
+    html = client.get("/admin/digest").text
+    assert re.search(r'data-owner="Dana CS">\s*<h2>Dana Whitfield <span', html)
+    assert "<h2>Lee CS <span" in html  # no name known for this one: shown as it is
