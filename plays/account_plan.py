@@ -348,9 +348,11 @@ def _plan_play02_alert(plan: WritePlan, snapshot: AccountSnapshot, findings: Acc
 
 def _rescue_text(snapshot: AccountSnapshot, findings: AccountFindings) -> str:
     health = findings.health
-    factors = "\n".join(f"- {f.name}: {f.note}" for f in health.top_factors)
-    return (f"{snapshot.name} is {health.band} (health {health.score}); routed to renewal "
-            f"rescue instead of upsell. {findings.routing.reason}\n"
+    score = f" (health {health.score:.0f})" if health.score is not None else ""
+    reason = findings.routing.reason.strip().rstrip(".")
+    factors = "\n".join(f"- {f.name[:1].upper()}{f.name[1:]}: {f.note}" for f in health.top_factors)
+    return (f"{snapshot.name} is {health.band}{score}; routed to renewal rescue instead of "
+            f"upsell. {reason[:1].upper()}{reason[1:]}.\n"
             + (f"Top factors:\n{factors}\n" if factors else "")
             + (f"Renewal date: {snapshot.renewal_date.isoformat()}\n"
                if snapshot.renewal_date else ""))

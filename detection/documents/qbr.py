@@ -51,7 +51,8 @@ def peer_benchmark_lines(
         lines.append(
             f"Same-industry {tier} peers ({industry}, {n - 1} accounts) average {pct(peers)} "
             f"utilisation of {cell.product_name}; this account {pct(cell.utilisation)} "
-            f"({'+' if gap >= 0 else '-'}{abs(gap) * 100:.0f} points)."
+            f"({'+' if gap >= 0 else '-'}{abs(gap) * 100:.0f} "
+            f"{'point' if round(abs(gap) * 100) == 1 else 'points'})."
         )
     ws = findings.white_space
     for cell in ws.cells if ws else ():

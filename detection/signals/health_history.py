@@ -50,4 +50,4 @@ def _history_reference(facts: ScanFacts) -> tuple[float, str] | None:
         value = float(earliest.old_value)
     except ValueError:
         return None
-    return value, f"AccountHistory, {days} days ago (changed {earliest.changed_at.date()})"
+    return value, f"field history: the score before its change on {earliest.changed_at.date()}"

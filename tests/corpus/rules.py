@@ -27,7 +27,7 @@ _WORD_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("empty value", re.compile(r":\s*[|,;)]|\(\s*[,;]")),
     ("one with plural", re.compile(
         r"(?<![\d.,])\b1 (?:contacts|days|people|cases|touches|records|accounts|months|seats|"
-        r"units|licences|employees|signals|users)\b")),
+        r"units|licences|employees|signals|users|points|touches|weeks)\b")),
     ("many with singular", re.compile(
         r"(?<!Play )\b(?:[02-9]|\d{2,}) (?:contact|day|case|touch|record|account|month|seat|licence|"
         r"signal|user)\b(?![-'])")),
