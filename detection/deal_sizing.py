@@ -39,11 +39,14 @@ class DealSizingConfig:
         max_comparable_multiple: the amount never exceeds this multiple of the product's
             comparable ACV.
         fallback_share_of_acv: with nothing else to go on, this share of the current ACV.
+        default_step: more of an owned product with no quantity given: this share of the
+            units owned (the white-space map's upgrade step).
     """
 
     budget_margin: float = 0.10
     max_comparable_multiple: float = 2.0
     fallback_share_of_acv: float = 0.20
+    default_step: float = 0.20
 
     def __post_init__(self) -> None:
         if self.budget_margin < 0 or self.max_comparable_multiple <= 0:
@@ -92,7 +95,7 @@ def size_deal(snapshot: AccountSnapshot, findings: AccountFindings, ask: Custome
     top = findings.hypotheses[0] if findings.hypotheses else None
     from_ask = not ask.empty
     pid: str | None = ask.product.id if ask.product is not None else None
-    if pid is None and ask.more_of_owned:
+    if pid is None and (ask.more_of_owned or ask.upgrade or ask.new_department):
         pid = _owned_pick(ask, owned, by_id)
     if pid is None and top is not None and top.product_ids:
         pid = top.product_ids[0]
@@ -143,8 +146,13 @@ def _raw_amount(snapshot: AccountSnapshot, findings: AccountFindings, ask: Custo
     if cell is not None and cell.estimated_acv:
         how = cell.estimate_method or "white-space estimate"
         return cell.estimated_acv, [f"white-space estimate {money(cell.estimated_acv)} ({how})"]
+    if pid in owned and price is not None and owned[pid][0] > 0:
+        units = max(1, math.ceil(owned[pid][0] * config.default_step - 1e-9))
+        value = units * price
+        return value, [f"no quantity given: +{config.default_step:.0%} of {owned[pid][0]:,.0f}"
+                       f" units = {units:,} x {money(price)} {source} = {money(value)}"]
     top = findings.hypotheses[0] if findings.hypotheses else None
-    if top is not None and top.estimated_value > 0:
+    if top is not None and top.estimated_value > 0 and (pid is None or pid in top.product_ids):
         return top.estimated_value, [f"top hypothesis '{top.title}' {money(top.estimated_value)}"]
     acv = findings.white_space.current_acv if findings.white_space else (snapshot.arr or 0.0)
     value = acv * config.fallback_share_of_acv
