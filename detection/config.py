@@ -145,6 +145,17 @@ class DetectionConfig:
     play02_tier: str = "T1"
     play02_min_health: float = 60.0
     play02_min_potential_share: float = 0.50
+    # white-space expected value (issue 15): the chance a cell turns into revenue, by
+    # priority. Defaults until the portfolio has conversion history: HIGH 35% (seed 000's
+    # white-space conversion goal is > 30%), MED 15%, LOW 5%.
+    potential_probabilities: tuple[tuple[str, float], ...] = (
+        ("HIGH", 0.35), ("MED", 0.15), ("LOW", 0.05))
+    # cells with no signal yet (LOW) together count for at most this share of current ACV
+    low_potential_cap_share: float = 1.0
+    # an owned product used below this share of its licensed units is an adoption risk
+    adoption_risk_utilisation: float = 0.30
+    # conversions needed per priority before the portfolio's own rate replaces the default
+    potential_history_min_sample: int = 30
     # which white-space figure Play 02's share test reads: "weighted" (expected value,
     # White_Space_Potential__c) or "total" (total addressable)
     play02_potential_basis: str = "weighted"
@@ -195,6 +206,13 @@ class DetectionConfig:
             raise ValueError("health bands need 0 <= yellow < green <= 100")
         if not 0 <= self.play02_min_health <= 100:
             raise ValueError("play02_min_health must be within 0-100")
+        probabilities = dict(self.potential_probabilities)
+        if set(probabilities) != {"HIGH", "MED", "LOW"} or any(
+                not 0 <= v <= 1 for v in probabilities.values()):
+            raise ValueError("potential_probabilities needs HIGH, MED and LOW within 0-1")
+        if self.low_potential_cap_share < 0 or not 0 <= self.adoption_risk_utilisation <= 1:
+            raise ValueError("low_potential_cap_share must be >= 0, "
+                             "adoption_risk_utilisation within 0-1")
         if not 0 <= self.spike_min_base_share <= 1:
             raise ValueError("spike_min_base_share must be within 0-1")
         if self.play02_potential_basis not in ("weighted", "total"):

@@ -31,8 +31,10 @@ from datetime import date, timedelta
 from detection.formatting import metric
 
 NOT_DETECTABLE = (
-    "Usage concentrated in a few users: not detectable from this schema (Product_Usage__c "
-    "holds monthly totals per product, not per-user usage), so it is not estimated.",
+    "Usage concentrated in a few users: Product_Usage__c holds monthly totals per product, "
+    "so the white-space map shows active users (Active_Users__c) against licensed seats and "
+    "flags few active users on a well-used entitlement; how usage splits among the active "
+    "users needs per-user usage and is not estimated.",
 )
 GOALS: dict[str, str] = {
     "signal_to_qualified": "> 30%",

@@ -28,8 +28,11 @@ def _spike(name: str, tail: list[float], fires: bool, strength: str, tier: str =
            current: float | None = None, licensed: int = 3000, key: int = STORAGE) -> Scenario:
     """A usage series on an otherwise quiet account. The minimum base is max(20% of the
     licensed units, 10 units): 3,000 licensed -> 600, 500 -> 100, 100 -> 20, 30 -> 10."""
+    # a T1 case owns the whole catalog: a large licensed series on a "narrow" foothold
+    # would blur the white-space margin Play 02's eligibility is planted with
+    overrides = {"tier": tier, "potential": "full"} if tier == "T1" else {"tier": tier}
     return Scenario(name, {"usage_spike": fires, "strength": strength},
-                    _series(key, tail, licensed, current), {"tier": tier})
+                    _series(key, tail, licensed, current), overrides)
 
 
 def _capacity(name: str, tail: list[float], fires: bool, strength: str) -> Scenario:

@@ -281,12 +281,24 @@ def strength_of(findings: Sequence[Finding], priors: Iterable[str]) -> str:
     return "Moderate" if any(f.clear for f in findings if f.signal in found) else "Weak"
 
 
-def potential_ratio(acct: _Account, products: Sequence[ProductSpec]) -> float | None:
-    """White-space potential / ACV, estimated at list price x typical units per missing product."""
+# white-space expected value (signal-rules.md): a cell with no signal yet counts at 5% of its
+# estimate, and such cells together at most 1.0 x the current ACV
+LOW_PROBABILITY, LOW_CAP_SHARE = 0.05, 1.0
+
+
+def addressable_ratio(acct: _Account, products: Sequence[ProductSpec]) -> float | None:
+    """Total addressable / ACV, at list price x typical units per missing product."""
     acv, owned = acct.acv(), acct.owned()
     employees = acct.account["NumberOfEmployees"] or 0
     potential = sum(p.list_price * p.typical_units(employees) for p in products if p.active and p.id not in owned)
     return round(potential / acv, 4) if acv > 0 else None
+
+
+def potential_ratio(acct: _Account, products: Sequence[ProductSpec]) -> float | None:
+    """Weighted white-space potential / ACV, every missing product counted as LOW (a signal or
+    peers' co-ownership only add to it): min(5% x total addressable, 1.0 x ACV) / ACV."""
+    total = addressable_ratio(acct, products)
+    return None if total is None else round(min(LOW_PROBABILITY * total, LOW_CAP_SHARE), 4)
 
 
 def compute_truth(records: dict[str, list[Record]], products: Sequence[ProductSpec], today: date,

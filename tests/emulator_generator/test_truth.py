@@ -362,7 +362,7 @@ def test_given_a_t1_account_when_potential_is_wide_and_champion_active_then_play
     full = Records(Tier__c="T1", NumberOfEmployees=3000)
     for product in catalog.ACTIVE_PRODUCTS[1:]:
         full.line(product.id, product.typical_units(3000), product.list_price)
-    assert truth(narrow).potential_ratio > 1 and truth(narrow).play02_eligible and truth(narrow).play == "play02"
+    assert truth(narrow).potential_ratio >= 1 and truth(narrow).play02_eligible and truth(narrow).play == "play02"
     assert truth(full).potential_ratio == 0 and not truth(full).play02_eligible and truth(full).play == "none"
 
 
