@@ -159,7 +159,8 @@ def test_given_records_when_funnel_computed_then_sliced_by_tier_and_owner():
     assert set(metrics.by_tier) == {"T1", "T2"} and set(metrics.by_owner) == {"U1", "U2"}
     assert metrics.by_owner["U1"].handoffs == 2 and metrics.by_owner["U2"].handoffs == 0
     assert metrics.by_tier["T2"].qbr_execution_rate is None  # no T1 account in the slice
-    assert "not detectable from this schema" in metrics.not_detectable[0]
+    assert "how usage splits among the active users needs per-user usage" in (
+        metrics.not_detectable[0])
 
 
 def test_given_funnel_when_rendered_then_matches_golden():
