@@ -10,7 +10,7 @@ from detection.findings import PortfolioBenchmark
 from detection.scan import scan_account
 from detection.snapshot import OrgContext, Product, UsageRow
 from detection.whitespace import build_white_space_map
-from tests.detection_core.builders import NOW, PRODUCTS, account, contact, month, won
+from tests.detection_core.builders import NOW, PRODUCTS, account, activity, contact, month, won
 
 BIG = Product(id="p-big", name="Enterprise Suite", list_price=100_000.0)
 CTX_BIG = OrgContext(org_id="00D1", products=(*PRODUCTS, BIG))
@@ -91,3 +91,15 @@ def test_given_play02_when_weighted_basis_then_total_addressable_alone_does_not_
     assert any(r.startswith("weighted white-space potential") for r in
                weighted.routing.play02_reasons)
     assert total.routing.play02_eligible
+
+
+def test_given_a_direct_request_naming_a_product_when_scanned_then_it_points_at_that_product():
+    task = activity("t1", subject="Customer asked for Analytics for 20 users",
+                    description="Wants dashboards for the finance team", signal_type="direct_request")
+    snap = replace(account(usage=(_row(40, 100, 35),)), activities=(task,))
+    findings = scan_account(snap, CTX_BIG, None, None, None, DEFAULT_CONFIG, NOW)
+    [request] = [s for s in findings.signals if s.type == "direct_request"]
+    assert request.product_id == "p-analytics"
+    [cell] = [c for c in findings.white_space.cells if c.product_id == "p-analytics"]
+    assert cell.priority == "HIGH" and cell.priority_reason.startswith("direct request:")
+    assert findings.hypotheses[0].product_ids == ("p-analytics",)
