@@ -165,3 +165,17 @@ def test_given_records_when_funnel_computed_then_sliced_by_tier_and_owner():
 
 def test_given_funnel_when_rendered_then_matches_golden():
     check_golden("funnel.txt", render_funnel(_funnel(), {"U1": "Jane Doe", "U2": "Ravi Shah"}))
+
+
+def test_given_active_users_when_funnel_computed_then_seat_activation_and_adoption_risk():
+    accounts = [AccountRecord("A1", "T1", "U1", 100000, 6, True, 40.0, 100.0, 0),
+                AccountRecord("A2", "T2", "U1", 20000, 3, False, 5.0, 50.0, 1),
+                AccountRecord("A3", "T2", "U2", 20000, 3, False)]  # no Active_Users__c
+    metrics = funnel_metrics(accounts=accounts, signals=[], follow_ups=[], opportunities=[],
+                             period_start=date(2026, 8, 1), period_end=date(2026, 10, 31))
+    assert metrics.overall.seat_activation == 45 / 150
+    assert metrics.overall.adoption_risk_accounts == 1
+    assert metrics.by_owner["U2"].seat_activation is None
+    text = render_funnel(metrics)
+    assert "Active users / licensed seats  30%" in text
+    assert "Accounts at adoption risk      1\n" in text
