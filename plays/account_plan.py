@@ -15,6 +15,7 @@ from detection.snapshot import AccountSnapshot, OrgContext
 from plays import fields as F
 from plays import keys
 from plays.config import PlaysConfig
+from plays.panel import open_task, panel_json
 from plays.plan import PlannedWrite, WritePlan
 from plays.tasks import COMPLETED, clip, end_of_week, evidence_lines, task, title
 
@@ -60,7 +61,6 @@ def plan_account(
     routing = findings.routing
     rescue = routing.play == "renewal_rescue"
 
-    _plan_account_fields(plan, snapshot, findings, now, white_space_text, config)
     _plan_roles(plan, snapshot, findings)
 
     logged = [s for s in findings.signals if not (rescue and s.category == "expansion")]
@@ -111,11 +111,16 @@ def plan_account(
             description=outreach,
             limit=config.task_description_limit,
         ))
+    # last, because the panel shows the follow-up this plan creates; first in the plan
+    names = {u.id: u.name for u in ctx.users}
+    panel = panel_json(snapshot, findings, open_task(snapshot, plan.writes, names),
+                       config.long_text_limit)
+    _plan_account_fields(plan, snapshot, findings, now, white_space_text, panel, config)
     return plan
 
 
 def _plan_account_fields(plan: WritePlan, snapshot: AccountSnapshot, findings: AccountFindings,
-                         now: datetime, white_space_text: str | None,
+                         now: datetime, white_space_text: str | None, panel: str | None,
                          config: PlaysConfig) -> None:
     wanted: dict[str, object] = {F.ACCOUNT_READINESS: findings.routing.readiness}
     current: dict[str, object] = {F.ACCOUNT_READINESS: snapshot.expansion_readiness}
@@ -127,14 +132,18 @@ def _plan_account_fields(plan: WritePlan, snapshot: AccountSnapshot, findings: A
     if white_space_text is not None:
         wanted[F.ACCOUNT_WHITE_SPACE] = clip(white_space_text, config.long_text_limit)
         current[F.ACCOUNT_WHITE_SPACE] = snapshot.white_space_text
+    if panel is not None and F.ACCOUNT_WHITE_SPACE_JSON not in snapshot.unavailable:
+        wanted[F.ACCOUNT_WHITE_SPACE_JSON] = panel
+        current[F.ACCOUNT_WHITE_SPACE_JSON] = snapshot.white_space_json
     changed = {name: value for name, value in wanted.items() if current.get(name) != value}
     if not changed:
         return
     # Last_Expansion_Scan__c marks when the analysis in the CRM last changed; writing it on
     # every scan would turn an unchanged scan into 1 write per account.
     changed[F.ACCOUNT_LAST_SCAN] = now
-    plan.add(PlannedWrite(object="account", op="update", key=f"acct:{snapshot.id}",
-                          record_id=snapshot.id, fields=changed, reason="analysis changed"))
+    plan.writes.insert(0, PlannedWrite(object="account", op="update", key=f"acct:{snapshot.id}",
+                                       record_id=snapshot.id, fields=changed,
+                                       reason="analysis changed"))
 
 
 def _plan_roles(plan: WritePlan, snapshot: AccountSnapshot, findings: AccountFindings) -> None:
