@@ -170,7 +170,6 @@ def report(spec: ReportSpec) -> ET.Element:
         for rule in spec.criteria:
             item = el(criteria, "criteriaItems")
             el(item, "column", rule.column)
-            el(item, "columnToValue", False)
             el(item, "isUnlocked", True)
             el(item, "operator", rule.operator)
             el(item, "value", rule.value)
