@@ -3,8 +3,9 @@
 The FlexiPage follows the Metadata API's FlexiPage type
 (https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_flexipage.htm)
 and the layout of Salesforce's own sample apps: the record home template with a header
-(highlights panel), a main region (record details and related lists) and a sidebar, where
-the panel sits above the activity timeline. Deploying it does not make it the org default:
+(highlights panel), a main region and a sidebar (the activity timeline). The panel leads the
+main region, where its white-space table has room for its columns; on a phone the table
+stacks each product into a card. Deploying it does not make it the org default:
 the admin activates it in Lightning App Builder (docs/setup-salesforce.md), or drags the
 component onto the page they already use.
 
@@ -50,10 +51,10 @@ def account_record_page() -> ET.Element:
     page = root("FlexiPage")
     _region(page, "header", (("force:highlightsPanel", (("collapsed", "false"),
                                                          ("numVisibleActions", "3"))),))
-    _region(page, "main", (("force:detailPanel", ()),
+    _region(page, "main", ((COMPONENT, ()), ("force:detailPanel", ()),
                            ("force:relatedListContainer",
                             (("relatedListComponentOverride", "NONE"),))))
-    _region(page, "sidebar", ((COMPONENT, ()), ("runtime_sales_activities:activityPanel", ())))
+    _region(page, "sidebar", (("runtime_sales_activities:activityPanel", ()),))
     el(page, "description", "Account page with the Expansion Radar panel: readiness, "
        "white-space map, current signals and the open follow-up.")
     el(page, "masterLabel", "Account Record Page (Expansion Radar)")

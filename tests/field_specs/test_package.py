@@ -195,13 +195,13 @@ def test_given_follow_up_list_view_then_filters_open_follow_ups_of_the_user(sour
                      ("STATUS", "notEqual", "Completed")}
 
 
-def test_given_flexipage_then_panel_sits_on_the_account_page_for_desktop_and_phone(
+def test_given_flexipage_then_panel_leads_the_account_page_on_desktop_and_phone(
         source: Path) -> None:
     page = ElementTree.parse(source / "flexipages"
                              / "Radar_Account_Record_Page.flexipage-meta.xml").getroot()
     assert page.find(_q("sobjectType")).text == "Account"
-    sidebar = next(r for r in page.iter(_q("flexiPageRegions")) if r.find(_q("name")).text == "sidebar")
-    assert [c.text for c in sidebar.iter(_q("componentName"))][0] == "radarAccountPanel"
+    main = next(r for r in page.iter(_q("flexiPageRegions")) if r.find(_q("name")).text == "main")
+    assert [c.text for c in main.iter(_q("componentName"))][0] == "radarAccountPanel"
     meta = ElementTree.parse(source / "lwc" / "radarAccountPanel"
                              / "radarAccountPanel.js-meta.xml").getroot()
     assert meta.find(_q("isExposed")).text == "true"

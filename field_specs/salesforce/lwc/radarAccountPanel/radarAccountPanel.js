@@ -157,8 +157,9 @@ export default class RadarAccountPanel extends NavigationMixin(LightningElement)
                     : cell.priority_reason || '',
                 utilisation: cell.utilisation !== undefined ? percent(cell.utilisation) : '',
                 // an owned product's estimate is its upgrade room: nothing to show when none
-                estimate: estimate === undefined || estimate === null || (active && !estimate)
-                    ? '' : `${money(estimate)}/yr`,
+                estimate: estimate === undefined || estimate === null
+                    ? ''
+                    : active && !estimate ? '—' : `${money(estimate)}/yr`,
                 method: cell.estimate_method || '',
                 sample: cell.sample_size ? `${cell.sample_size} comparable` : '',
                 weighted: w !== null ? money(w) : ''

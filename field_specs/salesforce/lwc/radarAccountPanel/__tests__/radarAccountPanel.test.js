@@ -34,6 +34,32 @@ function mount() {
 }
 
 const flushPromises = () => Promise.resolve();
+
+// The rendered DOM with shadow roots inlined: tests/field_specs/panel_screenshot.py turns
+// it into the screenshot in docs/ (set RADAR_PANEL_HTML to a file path to write it).
+function flatten(node) {
+    if (node.nodeType === 3) {
+        return node.textContent.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+    }
+    if (node.nodeType !== 1 && node.nodeType !== 11) {
+        return '';
+    }
+    const children = Array.from((node.shadowRoot || node).childNodes).map(flatten).join('');
+    if (node.nodeType === 11) {
+        return children;
+    }
+    const attrs = Array.from(node.attributes)
+        .map((a) => ` ${a.name}="${a.value.replace(/"/g, '&quot;')}"`)
+        .join('');
+    const tag = node.tagName.toLowerCase();
+    return `<${tag}${attrs}>${children}</${tag}>`;
+}
+
+function saveRendering(element) {
+    if (process.env.RADAR_PANEL_HTML) {
+        require('fs').writeFileSync(process.env.RADAR_PANEL_HTML, flatten(element));
+    }
+}
 const $ = (element, id) => element.shadowRoot.querySelector(`[data-id="${id}"]`);
 const $$ = (element, id) => Array.from(element.shadowRoot.querySelectorAll(`[data-id="${id}"]`));
 
@@ -83,6 +109,7 @@ describe('c-radar-account-panel', () => {
         expect(element.shadowRoot.querySelector('table').className).toContain(
             'slds-max-medium-table_stacked'
         );
+        saveRendering(element);
     });
 
     it('lists current signals with evidence and dates, newest first', async () => {
