@@ -15,7 +15,7 @@ from detection.snapshot import AccountSnapshot, OrgContext
 from plays import fields as F
 from plays import keys
 from plays.config import PlaysConfig
-from plays.panel import open_task, panel_json
+from plays.panel import panel_json
 from plays.plan import PlannedWrite, WritePlan
 from plays.tasks import COMPLETED, clip, end_of_week, evidence_lines, task, title
 
@@ -61,6 +61,8 @@ def plan_account(
     routing = findings.routing
     rescue = routing.play == "renewal_rescue"
 
+    panel = panel_json(snapshot, findings, config.long_text_limit)
+    _plan_account_fields(plan, snapshot, findings, now, white_space_text, panel, config)
     _plan_roles(plan, snapshot, findings)
 
     logged = [s for s in findings.signals if not (rescue and s.category == "expansion")]
@@ -111,11 +113,6 @@ def plan_account(
             description=outreach,
             limit=config.task_description_limit,
         ))
-    # last, because the panel shows the follow-up this plan creates; first in the plan
-    names = {u.id: u.name for u in ctx.users}
-    panel = panel_json(snapshot, findings, open_task(snapshot, plan.writes, names),
-                       config.long_text_limit)
-    _plan_account_fields(plan, snapshot, findings, now, white_space_text, panel, config)
     return plan
 
 
@@ -141,9 +138,8 @@ def _plan_account_fields(plan: WritePlan, snapshot: AccountSnapshot, findings: A
     # Last_Expansion_Scan__c marks when the analysis in the CRM last changed; writing it on
     # every scan would turn an unchanged scan into 1 write per account.
     changed[F.ACCOUNT_LAST_SCAN] = now
-    plan.writes.insert(0, PlannedWrite(object="account", op="update", key=f"acct:{snapshot.id}",
-                                       record_id=snapshot.id, fields=changed,
-                                       reason="analysis changed"))
+    plan.add(PlannedWrite(object="account", op="update", key=f"acct:{snapshot.id}",
+                          record_id=snapshot.id, fields=changed, reason="analysis changed"))
 
 
 def _plan_roles(plan: WritePlan, snapshot: AccountSnapshot, findings: AccountFindings) -> None:

@@ -15,15 +15,13 @@ from pathlib import Path
 
 from detection.findings import Evidence, ExpansionSignal, HealthAssessment, Routing
 from detection.hypotheses import rank_hypotheses
-from detection.snapshot import Activity, OrgContext, User
 from detection.whitespace import build_benchmark, build_white_space_map
-from plays.panel import open_task, panel_doc
+from plays.panel import panel_doc
 from tests.detection_docs import world
 from tests.detection_docs.conftest import partial
 
 DATA = (Path(__file__).resolve().parents[2] / "field_specs" / "salesforce" / "lwc"
         / "radarAccountPanel" / "__tests__" / "data")
-_CS = User(id="005CS", name="Mia Chen")
 
 
 def _record(name: str, doc: dict | None) -> dict:
@@ -37,34 +35,24 @@ def _record(name: str, doc: dict | None) -> dict:
 
 def documents() -> dict[str, dict]:
     """File name -> getRecord payload, one per state the Jest tests render."""
-    snap = replace(world.focus_snapshot(), activities=(Activity(
-        id="00T000000000001AAA", kind="Task", subject="Strong expansion signal: Acme Robotics",
-        type=None, status="Not Started", activity_date=date(2026, 11, 4), created_date=None,
-        owner_id=_CS.id, priority="High", radar_action="follow_up"),))
-    benchmark = build_benchmark(world.peer_snapshots() + [world.focus_snapshot()], world.CTX,
-                                world.NOW)
+    snap = world.focus_snapshot()
+    benchmark = build_benchmark(world.peer_snapshots() + [snap], world.CTX, world.NOW)
     ws = build_white_space_map(snap, world.CTX, benchmark, world.focus_signals(), world.NOW)
     hyps = rank_hypotheses(snap, partial(ws), world.CTX, world.NOW)
     full = replace(world.focus_findings(ws, hyps), strength="Strong",
                    routing=replace(world.focus_routing(), readiness="High"))
-    ctx = OrgContext(org_id=world.CTX.org_id, users=(_CS,))
-    names = {u.id: u.name for u in ctx.users}
-    out = {"fullMap.json": _record(snap.name, panel_doc(snap, full, open_task(snap, [], names)))}
+    out = {"fullMap.json": _record(snap.name, panel_doc(snap, full))}
 
     empty = replace(full, white_space=replace(ws, cells=(), potential=0.0), signals=(),
                     strength="None", routing=replace(full.routing, readiness="None"))
-    out["emptyMap.json"] = _record(snap.name, panel_doc(replace(snap, activities=()), empty, None))
+    out["emptyMap.json"] = _record(snap.name, panel_doc(snap, empty))
 
     red = replace(full, health=HealthAssessment(score=52.0, band="Red", source="org"),
                   strength="None", routing=Routing(
                       play="renewal_rescue", readiness="None",
                       reason="health 52 is Red (< 60): renewal rescue, no upsell"),
                   signals=tuple(s for s in full.signals if s.category != "expansion"))
-    rescue = replace(snap.activities[0], id="00T000000000002AAA", radar_action="renewal_rescue",
-                     subject="Renewal rescue: Acme Robotics (Red health)")
-    out["redAccount.json"] = _record(snap.name, panel_doc(
-        replace(snap, activities=(rescue,)), red, open_task(replace(snap, activities=(rescue,)),
-                                                            [], names)))
+    out["redAccount.json"] = _record(snap.name, panel_doc(snap, red))
 
     many = tuple(ExpansionSignal(
         type="usage_spike", category="expansion", clear_pattern=True,
@@ -72,8 +60,7 @@ def documents() -> dict[str, dict]:
                           f"({(150 + 12 * i) / (100 + 10 * i):.2f}x)",
                           window=f"month {i + 1} vs month {i}", threshold="usage >= 1.30 x previous"),
         observed_on=date(2026, 10, 30) - timedelta(days=7 * i), episode=f"w{i}") for i in range(12))
-    long = replace(full, signals=many)
-    out["longEvidence.json"] = _record(snap.name, panel_doc(snap, long, None))
+    out["longEvidence.json"] = _record(snap.name, panel_doc(snap, replace(full, signals=many)))
     return out
 
 

@@ -6,7 +6,6 @@ import json
 from dataclasses import replace
 
 from detection.findings import WhiteSpaceCell, WhiteSpaceMap
-from detection.snapshot import OrgContext, User
 from plays import fields as F
 from plays.account_plan import plan_account
 from plays.panel import panel_json
@@ -26,36 +25,33 @@ def _cell(i: int, status: str = "None") -> WhiteSpaceCell:
                           "customers (Software, 200-999 employees)", sample_size=7)
 
 
-def test_given_strong_account_when_planned_then_panel_holds_signals_map_and_new_follow_up():
-    ctx = OrgContext(org_id=CTX.org_id, users=(User(id="0055g00000000CSAAA", name="Mia Chen"),))
+def test_given_strong_account_when_planned_then_panel_holds_readiness_signals_and_map():
     found = replace(findings(signals=[signal("usage_spike"), signal("capacity_limit")],
                              strength="Strong", readiness="High"),
                     white_space=WhiteSpaceMap("0015g0000000001AAA", (_cell(3),), 1000.0, 3000.0))
-    doc = _panel(plan_account(snapshot(), found, ctx, NOW))
+    doc = _panel(plan_account(snapshot(), found, CTX, NOW))
     assert (doc["account_name"], doc["readiness"], doc["strength"]) == ("Acme Corp", "High",
                                                                         "Strong")
     assert doc["health"] == {"band": "Green", "score": 80.0}
     assert [s["label"] for s in doc["signals"]] == ["Usage Spike", "Capacity Limit"]
     assert doc["signals"][0]["rule"] == "rule" and doc["signals"][0]["observed_on"] == "2026-11-18"
     assert doc["white_space"]["cells"][0]["estimated_acv"] == 3000.0
-    follow_up = doc["follow_up"]
-    assert follow_up == {"kind": "follow_up", "subject": "Strong expansion signal: Acme Corp",
-                         "due": "2026-11-20", "priority": "High", "owner": "Mia Chen"}
+    assert "follow_up" not in doc  # the panel reads the open Task itself
 
 
-def test_given_open_follow_up_in_org_when_planned_then_panel_links_it_by_id():
-    found = findings(signals=[signal("usage_spike"), signal("capacity_limit")], strength="Strong")
-    doc = _panel(plan_account(snapshot(activities=(follow_up_task(),)), found, CTX, NOW))
-    assert doc["follow_up"]["id"] == "00T5g0000000001AAA"
-    assert "owner" not in doc["follow_up"]  # a user the org context does not know: no id shown
-
-
-def test_given_red_account_when_planned_then_panel_shows_rescue_task_and_band():
+def test_given_red_account_when_planned_then_panel_says_renewal_rescue():
     found = findings(signals=[signal("renewal_window", episode="r")], strength="None",
                      play="renewal_rescue", band="Red")
     doc = _panel(plan_account(snapshot(health_score=50.0), found, CTX, NOW))
     assert doc["health"]["band"] == "Red" and doc["play"] == "renewal_rescue"
-    assert doc["follow_up"]["kind"] == "renewal_rescue"
+    assert doc["play_reason"] == "test"
+
+
+def test_given_follow_up_created_by_the_scan_when_rescanned_then_panel_unchanged():
+    found = findings(signals=[signal("usage_spike"), signal("capacity_limit")], strength="Strong")
+    first = _panel(plan_account(snapshot(), found, CTX, NOW))
+    again = _panel(plan_account(snapshot(activities=(follow_up_task(),)), found, CTX, NOW))
+    assert again == first
 
 
 def test_given_panel_already_in_org_when_rescanned_later_then_no_account_write():
@@ -80,7 +76,7 @@ def test_given_huge_map_when_serialised_then_fits_limit_and_counts_left_out_cell
     cells = tuple(_cell(i) for i in range(1, 400))
     found = replace(findings(signals=[signal("usage_spike")], strength="Moderate"),
                     white_space=WhiteSpaceMap("0015g0000000001AAA", cells, 1000.0, 5.0))
-    text = panel_json(snapshot(), found, None, 20_000)
+    text = panel_json(snapshot(), found, 20_000)
     assert text is not None and len(text) <= 20_000
     doc = json.loads(text)
     kept = len(doc["white_space"]["cells"])

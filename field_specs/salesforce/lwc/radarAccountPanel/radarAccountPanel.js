@@ -6,6 +6,10 @@
  * No Apex: the numbers are the ones the product computed, and the user's field-level
  * security applies (the Expansion Radar CS and AE permission sets grant read access).
  *
+ * The open follow-up (or renewal-rescue) Task is read live with the GraphQL wire adapter
+ * (lightning/uiGraphQLApi, the module API 59 offers; lightning/graphql supersedes it in
+ * later releases), so the panel shows what CS did to it since the scan.
+ *
  * States: loading (spinner), error (the wire failed, or the field holds unreadable JSON),
  * empty (the account was never scanned), and the panel itself. The white-space table
  * stacks its cells on narrow screens (slds-max-medium-table_stacked), which is how it
@@ -14,6 +18,7 @@
 import { LightningElement, api, wire } from 'lwc';
 import { getRecord, getFieldValue } from 'lightning/uiRecordApi';
 import { NavigationMixin } from 'lightning/navigation';
+import { gql, graphql } from 'lightning/uiGraphQLApi';
 import NAME_FIELD from '@salesforce/schema/Account.Name';
 import PANEL_FIELD from '@salesforce/schema/Account.White_Space_Json__c';
 import { money, percent, day } from './format';
@@ -28,6 +33,52 @@ const BAND_THEME = {
 };
 const PRIORITY_LABEL = { HIGH: 'High', MED: 'Medium', LOW: 'Low' };
 const TASK_LABEL = { follow_up: 'Follow-up', renewal_rescue: 'Renewal rescue' };
+
+// The account's open Task Radar asked CS to act on, earliest due first.
+const OPEN_TASK_QUERY = gql`
+    query radarOpenTask($accountId: ID) {
+        uiapi {
+            query {
+                Task(
+                    where: {
+                        and: [
+                            { WhatId: { eq: $accountId } }
+                            { Radar_Action__c: { in: ["follow_up", "renewal_rescue"] } }
+                            { IsClosed: { eq: false } }
+                        ]
+                    }
+                    orderBy: { ActivityDate: { order: ASC } }
+                    first: 1
+                ) {
+                    edges {
+                        node {
+                            Id
+                            Subject {
+                                value
+                            }
+                            ActivityDate {
+                                value
+                            }
+                            Priority {
+                                value
+                            }
+                            Radar_Action__c: Radar_Action__c {
+                                value
+                            }
+                            Owner {
+                                ... on User {
+                                    Name {
+                                        value
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+`;
 
 function weighted(cell) {
     // Issue 15 adds an expected value per cell; show it when the map carries one.
@@ -48,6 +99,18 @@ export default class RadarAccountPanel extends NavigationMixin(LightningElement)
     loadError;
     loaded = false;
     showAllSignals = false;
+    openTask;
+
+    get taskVariables() {
+        return { accountId: this.recordId };
+    }
+
+    @wire(graphql, { query: OPEN_TASK_QUERY, variables: '$taskVariables' })
+    wiredOpenTask({ data, errors }) {
+        // A failed Task query only hides the follow-up line; the map is still worth showing.
+        const edges = !errors && data && data.uiapi ? data.uiapi.query.Task.edges : [];
+        this.openTask = edges.length ? edges[0].node : undefined;
+    }
 
     @wire(getRecord, { recordId: '$recordId', fields: FIELDS })
     wiredAccount({ data, error }) {
@@ -218,24 +281,25 @@ export default class RadarAccountPanel extends NavigationMixin(LightningElement)
 
     // --- open follow-up -----------------------------------------------------------------
     get followUp() {
-        const f = this.doc.follow_up;
-        if (!f) {
+        const t = this.openTask;
+        if (!t) {
             return undefined;
         }
+        const value = (field) => (field && field.value) || '';
+        const owner = t.Owner && t.Owner.Name ? t.Owner.Name.value : '';
+        const due = value(t.ActivityDate);
+        const priority = value(t.Priority);
         return {
-            kind: TASK_LABEL[f.kind] || 'Task',
-            subject: f.subject,
-            meta: [f.due ? `Due ${day(f.due)}` : '', f.priority ? `${f.priority} priority` : '',
-                f.owner ? `assigned to ${f.owner}` : ''].filter(Boolean).join(' · '),
-            id: f.id,
-            url: f.id ? `/lightning/r/Task/${f.id}/view` : undefined
+            kind: TASK_LABEL[value(t.Radar_Action__c)] || 'Task',
+            subject: value(t.Subject),
+            meta: [due ? `Due ${day(due)}` : '', priority ? `${priority} priority` : '',
+                owner ? `assigned to ${owner}` : ''].filter(Boolean).join(' · '),
+            id: t.Id,
+            url: `/lightning/r/Task/${t.Id}/view`
         };
     }
     get hasFollowUp() {
         return Boolean(this.followUp);
-    }
-    get followUpLinked() {
-        return Boolean(this.followUp && this.followUp.id);
     }
     handleOpenFollowUp(event) {
         event.preventDefault();

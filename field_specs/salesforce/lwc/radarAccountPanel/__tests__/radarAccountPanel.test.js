@@ -1,6 +1,7 @@
 import { createElement } from 'lwc';
 import RadarAccountPanel from 'c/radarAccountPanel';
 import { getRecord } from 'lightning/uiRecordApi';
+import { graphql } from 'lightning/uiGraphQLApi';
 
 // Record what the component asks Lightning to navigate to (the stock stub ignores it).
 const mockNavigate = jest.fn();
@@ -21,6 +22,9 @@ const fullMap = require('./data/fullMap.json');
 const emptyMap = require('./data/emptyMap.json');
 const redAccount = require('./data/redAccount.json');
 const longEvidence = require('./data/longEvidence.json');
+// What the GraphQL API answers for the account's open Radar task (UI API GraphQL shape).
+const openFollowUp = require('./data/openFollowUp.json');
+const rescueTask = require('./data/rescueTask.json');
 
 function panelDoc(record) {
     return JSON.parse(record.fields.White_Space_Json__c.value);
@@ -80,6 +84,7 @@ describe('c-radar-account-panel', () => {
     it('renders a full map: readiness, one row per product with priority, reason, estimate and method', async () => {
         const element = mount();
         getRecord.emit(fullMap);
+        graphql.emit(openFollowUp);
         await flushPromises();
 
         const doc = panelDoc(fullMap);
@@ -128,6 +133,7 @@ describe('c-radar-account-panel', () => {
     it('links the open follow-up to its Task record', async () => {
         const element = mount();
         getRecord.emit(fullMap);
+        graphql.emit(openFollowUp);
         await flushPromises();
 
         const link = $(element, 'follow-up-link');
@@ -146,6 +152,7 @@ describe('c-radar-account-panel', () => {
     it('renders an empty map with its own message and no table', async () => {
         const element = mount();
         getRecord.emit(emptyMap);
+        graphql.emit({ uiapi: { query: { Task: { edges: [] } } } });
         await flushPromises();
 
         expect(element.shadowRoot.querySelector('table')).toBeNull();
@@ -159,6 +166,7 @@ describe('c-radar-account-panel', () => {
     it('shows a Red account as renewal rescue with its rescue task', async () => {
         const element = mount();
         getRecord.emit(redAccount);
+        graphql.emit(rescueTask);
         await flushPromises();
 
         expect($(element, 'health').textContent).toBe('Red health (52)');
@@ -212,6 +220,16 @@ describe('c-radar-account-panel', () => {
         await flushPromises();
 
         expect($(element, 'error').textContent).toContain('You do not have access to this record.');
+    });
+
+    it('still shows the map when the open-task query fails', async () => {
+        const element = mount();
+        getRecord.emit(fullMap);
+        graphql.emitErrors([{ message: 'Task is not supported' }]);
+        await flushPromises();
+
+        expect($$(element, 'cell')).toHaveLength(panelDoc(fullMap).white_space.cells.length);
+        expect($(element, 'no-follow-up').textContent).toBe('No open follow-up.');
     });
 
     it('shows an error, not a broken panel, when the stored JSON is unreadable', async () => {
