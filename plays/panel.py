@@ -40,8 +40,9 @@ def _signal(signal: ExpansionSignal, brief: bool) -> dict[str, Any]:
     if signal.clear_pattern:
         out["clear_pattern"] = True
     if not brief:
-        for name, value in (("window", ev.window), ("rule", ev.threshold),
-                            ("since_last_scan", ev.change_since_last_scan)):
+        # not ev.change_since_last_scan: it describes the scan, not the account, and would
+        # make every rescan rewrite the field
+        for name, value in (("window", ev.window), ("rule", ev.threshold)):
             if value:
                 out[name] = value
     return out

@@ -253,7 +253,7 @@ export default class RadarAccountPanel extends NavigationMixin(LightningElement)
             label: s.label,
             when: day(s.observed_on),
             summary: s.summary,
-            details: [s.window, s.rule ? `rule: ${s.rule}` : '', s.since_last_scan]
+            details: [s.window, s.rule ? `rule: ${s.rule}` : '']
                 .filter(Boolean)
                 .join(' · '),
             category: s.category === 'risk' ? 'Risk' : s.category === 'timing' ? 'Timing' : ''
