@@ -92,9 +92,8 @@ def receive_outbound_message(token: str) -> Response:
         # A record deleted before delivery arrives without data; the back-sync sees it.
         if n.record_id
     ]
-    pipeline = rt.connection.pipeline(transaction=False)
     try:
-        result = rt.sink.submit(events, pipeline=pipeline)
+        result = rt.sink.submit(events)
     except Exception:
         rt.outbound_ledger.release([n.notification_id for n in fresh])
         raise
@@ -105,6 +104,5 @@ def receive_outbound_message(token: str) -> Response:
             (JOBS_ENQUEUED, len(result.enqueued), {"queue": EVENTS_QUEUE}),
             (JOBS_COALESCED, len(result.coalesced), {"queue": EVENTS_QUEUE}),
         ],
-        pipeline,
     )
     return Response(ACK_ENVELOPE, status=200, content_type="text/xml; charset=utf-8")
