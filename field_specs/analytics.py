@@ -74,6 +74,10 @@ class ReportSpec:
     interval: str | None = None
     chart: str = "Column"  # the dashboard component's chart
 
+    def __post_init__(self) -> None:
+        if len(self.label) > 40:  # Report.name is at most 40 characters
+            raise ValueError(f"report label {self.label!r} is longer than 40 characters")
+
     @property
     def format(self) -> str:
         return "Matrix" if self.across else "Summary"
@@ -106,7 +110,7 @@ REPORTS = (
                _CRT, _OPP_COLUMNS, (_CS_SOURCE,), down=(Grouping(f"{_OPP}StageName"),),
                sums=(f"{_OPP}Amount",), date_column=f"{_OPP}CreatedDate",
                interval="INTERVAL_CURFY", chart="Funnel"),
-    ReportSpec("Radar_Pipeline_by_Source", "Pipeline by lead source (CS-driven share)",
+    ReportSpec("Radar_Pipeline_by_Source", "Pipeline by lead source: CS-driven share",
                "All opportunities created this fiscal year by lead source: the CS-driven "
                "Expansion row against the total is the CS-driven pipeline share (goal > 25%).",
                _CRT, _OPP_COLUMNS, down=(Grouping(f"{_OPP}LeadSource"),),
@@ -180,7 +184,7 @@ def report(spec: ReportSpec) -> ET.Element:
             el(item, "dateGranularity", group.granularity or "Day")
             el(item, "field", group.field)
             el(item, "sortOrder", "Asc")
-    el(element, "name", spec.label[:40])
+    el(element, "name", spec.label)
     el(element, "reportType", spec.report_type)
     el(element, "scope", "organization")
     el(element, "showDetails", False)

@@ -168,6 +168,14 @@ def test_given_reports_then_every_column_filter_and_grouping_names_an_existing_f
             "Opportunity$Account.CSM__c"} <= seen
 
 
+def test_given_a_report_label_longer_than_salesforce_allows_then_refused() -> None:
+    from field_specs.analytics import REPORTS, ReportSpec
+
+    assert all(len(spec.label) <= 40 for spec in REPORTS)
+    with pytest.raises(ValueError, match="longer than 40"):
+        ReportSpec("X", "Pipeline by lead source (CS-driven share)", "", "Activity", ())
+
+
 def test_given_report_type_and_list_views_then_their_fields_exist(source: Path) -> None:
     crt = ElementTree.parse(source / "reportTypes"
                             / "Radar_Expansion_Opportunities.reportType-meta.xml").getroot()
