@@ -12,6 +12,7 @@ every component written, derived from the files themselves so it cannot drift.
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET  # noqa: S405 - building XML only
 from collections import defaultdict
 from pathlib import Path
 
@@ -56,7 +57,7 @@ def manifest_members(source: Path) -> dict[str, list[str]]:
     return {name: sorted(found) for name, found in sorted(members.items())}
 
 
-def _manifest(members: dict[str, list[str]]) -> object:
+def _manifest(members: dict[str, list[str]]) -> ET.Element:
     package = root("Package")
     for type_name, names in members.items():
         types = el(package, "types")

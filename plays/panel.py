@@ -27,8 +27,6 @@ from detection.snapshot import AccountSnapshot
 from detection.whitespace_render import white_space_doc
 
 VERSION = 1
-OPEN_TASK_ACTIONS = ("follow_up", "renewal_rescue")
-_COMPLETED = "Completed"
 
 
 def _signal(signal: ExpansionSignal, brief: bool) -> dict[str, Any]:
