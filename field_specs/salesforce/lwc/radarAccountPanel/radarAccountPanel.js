@@ -275,6 +275,10 @@ export default class RadarAccountPanel extends NavigationMixin(LightningElement)
     get hasHiddenSignals() {
         return this.hiddenSignals > 0;
     }
+    get signalsLeftOut() {
+        const n = this.doc.signals_left_out;
+        return n ? `${n} more signals are not shown (the list is longer than the field holds).` : '';
+    }
     handleShowAll() {
         this.showAllSignals = true;
     }

@@ -201,6 +201,26 @@ describe('c-radar-account-panel', () => {
         expect($(element, 'show-all')).toBeNull();
     });
 
+    it('says how many products and signals a map too long for the field left out', async () => {
+        const doc = panelDoc(fullMap);
+        doc.white_space.cells = doc.white_space.cells.slice(0, 2);
+        doc.white_space.cells_left_out = 4;
+        doc.signals = doc.signals.slice(0, 1);
+        doc.signals_left_out = 6;
+        const element = mount();
+        getRecord.emit({
+            apiName: 'Account',
+            fields: { Name: { value: 'Acme Robotics' }, White_Space_Json__c: { value: JSON.stringify(doc) } }
+        });
+        await flushPromises();
+
+        expect($$(element, 'cell')).toHaveLength(2);
+        expect($(element, 'left-out').textContent).toBe(
+            '4 more products are not shown (the map is longer than the field holds).'
+        );
+        expect($(element, 'signals-left-out').textContent).toContain('6 more signals');
+    });
+
     it('says the account was not analysed yet when the field is empty', async () => {
         const element = mount();
         getRecord.emit({
