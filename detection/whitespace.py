@@ -368,7 +368,7 @@ def build_white_space_map(
 
 
 ADOPTION_NOTE = (
-    "Adoption: active users (Active_Users__c) against licensed seats for the latest month. "
+    "Adoption: active users against licensed seats for the latest month. "
     "Monthly totals show how many people were active, not how usage splits among them: "
     "concentration is flagged when at most 30% of the licensed seats are active while 60% "
     "or more of the entitlement is used."

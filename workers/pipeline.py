@@ -85,7 +85,8 @@ def process_bundle(bundle: AccountBundle, sc: ScanContext,
     snapshot = snapshot_of(bundle, sc)
     findings = scan_account(snapshot, sc.ctx, prior, sc.benchmark, sc.champions,
                             sc.detection, sc.now)
-    white_space_text = (render_white_space(findings.white_space, limit=sc.plays.long_text_limit)
+    white_space_text = (render_white_space(findings.white_space, limit=sc.plays.long_text_limit,
+                                           title=snapshot.name)
                         if findings.white_space is not None else None)
     qbr_brief = _qbr_brief(snapshot, findings, sc)
     plan = plan_account(snapshot, findings, sc.ctx, sc.now, sc.plays,
