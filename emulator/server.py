@@ -41,12 +41,14 @@ def create_app(org: Org) -> Flask:
     from emulator import bulk2, rest_composite, rest_query, rest_sobjects  # noqa: F401
     from emulator.auth import bp as auth_bp
     from emulator.control import bp as control_bp
+    from emulator.identity import bp as identity_bp
     from emulator.pages import bp as pages_bp
 
     app = Flask(__name__)
     app.config["EMULATOR_ORG"] = org
     app.register_blueprint(auth_bp)
     app.register_blueprint(control_bp)
+    app.register_blueprint(identity_bp)
     app.register_blueprint(pages_bp)
 
     @app.get("/services/data")

@@ -84,7 +84,10 @@ def _organization() -> ObjectDef:
     obj = new_object("Organization", "00D", owner=False, name_field=readonly("Name", "string", length=80))
     return add(obj, readonly("TimeZoneSidKey", "picklist"), readonly("OrganizationType", "picklist"),
                readonly("InstanceName", "string", length=5), readonly("IsSandbox", "boolean"),
-               readonly("DefaultLocaleSidKey", "picklist"), readonly("LanguageLocaleKey", "picklist"))
+               readonly("DefaultLocaleSidKey", "picklist"), readonly("LanguageLocaleKey", "picklist"),
+               # Every Salesforce CLI command reads these (sfdx-core org.ts OrganizationInformation).
+               readonly("TrialExpirationDate", "datetime"), readonly("NamespacePrefix", "string", length=15),
+               readonly("PrimaryContact", "string"), readonly("Division", "string", length=80))
 
 
 def _user() -> ObjectDef:
