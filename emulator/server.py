@@ -42,6 +42,8 @@ def create_app(org: Org) -> Flask:
     from emulator.auth import bp as auth_bp
     from emulator.control import bp as control_bp
     from emulator.identity import bp as identity_bp
+    from emulator.metadata_api import rest as metadata_rest  # noqa: F401
+    from emulator.metadata_api.soap import bp as metadata_soap_bp
     from emulator.pages import bp as pages_bp
 
     app = Flask(__name__)
@@ -49,6 +51,7 @@ def create_app(org: Org) -> Flask:
     app.register_blueprint(auth_bp)
     app.register_blueprint(control_bp)
     app.register_blueprint(identity_bp)
+    app.register_blueprint(metadata_soap_bp)
     app.register_blueprint(pages_bp)
 
     @app.get("/services/data")
