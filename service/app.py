@@ -132,7 +132,7 @@ def create_app(
     app.register_error_handler(Exception, _handle_unexpected)
 
     from service import metrics
-    from webhooks import runtime as webhooks
+    from webhooks import extension as webhooks
 
     metrics.init_app(app)
     webhooks.init_app(app)
