@@ -27,7 +27,7 @@ from emulator.sqlstore import ensure_tables
 from emulator.values import format_datetime
 
 if TYPE_CHECKING:
-    from emulator.org import Org
+    from emulator.org_view import OrgView
 
 log = logging.getLogger(__name__)
 _TABLE = "_emulator_metadata"
@@ -81,7 +81,7 @@ def _flag(options: dict[str, Any], name: str, default: bool = False) -> bool:
 class DeployJobs:
     """The org's deploy requests and deployed components."""
 
-    def __init__(self, org: Org) -> None:
+    def __init__(self, org: OrgView) -> None:
         self.org = org
         self._jobs: dict[str, DeployJob] = {}
         self._lock = threading.Lock()
