@@ -81,7 +81,7 @@ def test_given_fractional_seconds_of_any_precision_when_queried_then_accepted(sf
                                                                              expected: int) -> None:
     sf.Account.create({"Name": "Fraction"})
     # The literal is the test's own constant, spliced as SOQL text on purpose (a quoted value would be a string).
-    assert sf.query("SELECT Id FROM Account WHERE SystemModstamp > " + literal)["totalSize"] == expected
+    assert sf.query("SELECT Id FROM Account WHERE SystemModstamp > " + literal)["totalSize"] == expected  # noqa: S608
 
 
 def _query(n: int) -> dict[str, Any]:
