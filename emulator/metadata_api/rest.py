@@ -46,7 +46,7 @@ def _body(call: ApiCall, job: Any, include_details: bool) -> dict[str, Any]:
             "url": call.url(f"metadata/deployRequest/{job.id}"), "deployResult": job.result(include_details)}
 
 
-@ROUTER.add("POST", r"metadata/deployRequest", "metadata")
+@ROUTER.add("POST", r"metadata/deployRequest", "metadata_rest")
 def deploy_request(call: ApiCall) -> ApiResponse:
     """Start a deploy (201 with the request's id and its first status)."""
     options, zip_bytes = _parts(call)
@@ -54,7 +54,7 @@ def deploy_request(call: ApiCall) -> ApiResponse:
     return ApiResponse(201, _body(call, job, False))
 
 
-@ROUTER.add("GET", rf"metadata/deployRequest/{_ID}", "metadata")
+@ROUTER.add("GET", rf"metadata/deployRequest/{_ID}", "metadata_rest")
 def deploy_status(call: ApiCall, job_id: str) -> ApiResponse:
     """A deploy's status (details with ``includeDetails=true``)."""
     job = call.org.deploys.get(job_id)

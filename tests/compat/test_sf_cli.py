@@ -62,6 +62,13 @@ def test_sf_org_login_jwt_stores_the_orgs_identity(login: dict[str, Any], emu: E
     assert login["isSandbox"] is False and login["namespacePrefix"] is None
 
 
+def test_sf_org_login_access_token_reads_userinfo(sf: SfCli, emu: EmulatorHandle) -> None:
+    # The CLI asks /services/oauth2/userinfo who the token belongs to.
+    result = sf.run("org", "login", "access-token", "--instance-url", emu.instance_url, "--no-prompt",
+                    "--alias", "by-token", extra_env={"SF_ACCESS_TOKEN": emu.login()})["result"]
+    assert result["username"] == emu.env["SALESFORCE_USERNAME"] and result["orgId"] == emu.store.org_id
+
+
 def test_sf_org_display_shows_a_connected_org(sf: SfCli, login: dict[str, Any], emu: EmulatorHandle) -> None:
     result = sf.run("org", "display", "-o", ALIAS)["result"]
     assert result["connectedStatus"] == "Connected"
@@ -131,7 +138,11 @@ def test_sf_project_deploy_with_an_invalid_field_fails_naming_it_and_deploys_not
 
 def test_sf_project_deploy_dry_run_validates_without_changing_the_org(
         sf: SfCli, login: dict[str, Any], exported: Path, emu: EmulatorHandle) -> None:
-    result = sf.run("project", "deploy", "start", "--dry-run", "-o", ALIAS, "-w", "5", cwd=exported)["result"]
+    # Through the REST deploy (POST metadata/deployRequest), which the CLI uses when asked.
+    before = emu.org.usage.by_kind["metadata_rest"]
+    result = sf.run("project", "deploy", "start", "--dry-run", "-o", ALIAS, "-w", "5", cwd=exported,
+                    extra_env={"SF_ORG_METADATA_REST_DEPLOY": "true"})["result"]
+    assert emu.org.usage.by_kind["metadata_rest"] > before
     assert result["success"] is True and result["checkOnly"] is True
     assert not emu.org.schema.has_object("Product_Usage__c")
     assert not emu.org.schema.object("Account").has_field("ARR__c")
