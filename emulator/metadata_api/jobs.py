@@ -8,7 +8,8 @@ Options honoured: ``checkOnly`` (validate only; the CLI's ``--dry-run``) and
 leaves the org untouched; false deploys what passed and ends ``SucceededPartial``).
 
 Deployed components are kept in the org's SQLite file (``_emulator_metadata``), so
-``listMetadata``/``readMetadata`` find them.
+``listMetadata``/``readMetadata`` find them and an org kept in a file (``--data``) has its
+deployed objects and fields again after a restart (replayed at start).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from xml.etree.ElementTree import tostring  # noqa: S405 - serialising only
+
+from defusedxml import ElementTree
 
 from emulator.ids import make_id
 from emulator.metadata_api.apply import apply_components, package_failures
@@ -89,6 +92,30 @@ class DeployJobs:
         with org.store.connection() as conn:
             conn.execute(f"CREATE TABLE IF NOT EXISTS {_TABLE} (type TEXT, full_name TEXT, file_name TEXT, "
                          "xml TEXT, last_modified TEXT, PRIMARY KEY (type, full_name))")
+        self._replay()
+
+    def _replay(self) -> None:
+        """Rebuild the objects and fields earlier deploys added to this org's file."""
+        objects = self.components("CustomObject")
+        if not objects:
+            return
+        fields: dict[str, list[Component]] = {}
+        for row in self.components("CustomField"):
+            parent = row["fullName"].partition(".")[0].lower()
+            fields.setdefault(parent, []).append(
+                Component("CustomField", row["fullName"], row["fileName"], ElementTree.fromstring(row["xml"])))
+        replayed = []
+        for row in objects:
+            component = Component("CustomObject", row["fullName"], row["fileName"], ElementTree.fromstring(row["xml"]))
+            component.children = fields.get(row["fullName"].lower(), [])
+            replayed.append(component)
+        outcome = apply_components(Package("", {}, replayed), self.org.schema)
+        if outcome.failures:
+            log.warning("deployed metadata not replayed: %s", [f["problem"] for f in outcome.failures])
+        with self.org.store.connection() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            ensure_tables(conn, self.org.schema)
+            conn.execute("COMMIT")
 
     def start(self, zip_bytes: bytes, options: dict[str, Any], user_id: str) -> DeployJob:
         """Queue a deploy; the work happens in a background thread."""

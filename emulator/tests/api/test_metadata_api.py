@@ -137,3 +137,13 @@ def test_given_bad_session_when_called_then_invalid_session_fault(bare: Emulator
     status, fault = _soap(bare, "<describeMetadata/>", token="expired")
     assert status == 500
     assert [e.text for e in fault.iter("faultcode")] == ["sf:INVALID_SESSION_ID"]
+
+
+def test_given_org_kept_in_a_file_when_restarted_then_deployed_object_and_records_remain(tmp_path: Path) -> None:
+    data = tmp_path / "org.sqlite3"
+    with running_emulator(tmp_path, metadata=None, data_path=data) as first:
+        assert _text(_deploy(first, WIDGET), "status") == ["Succeeded"]
+        first.salesforce().Widget__c.create({"Name": "Kept", "Size__c": 3})
+    with running_emulator(tmp_path, metadata=None, data_path=data) as second:
+        rows = second.salesforce().query("SELECT Name, Size__c FROM Widget__c")["records"]
+        assert [(r["Name"], r["Size__c"]) for r in rows] == [("Kept", 3)]
