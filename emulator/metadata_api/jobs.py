@@ -162,12 +162,16 @@ class DeployJobs:
             if failures:  # rollbackOnError=false: deploy only what passed
                 package = Package(package.api_version, package.members,
                                   [_only_passed(c, passed) for c in package.components if (c.type, c.full_name) in passed])
-            live = apply_components(package, self.org.schema)
+            # Built on a copy and swapped in whole once the tables have the new columns: a
+            # request reading the schema meanwhile sees the old one or the new one, never half.
+            schema = copy.deepcopy(self.org.schema)
+            live = apply_components(package, schema)
             with store.connection() as conn:
                 conn.execute("BEGIN IMMEDIATE")
-                ensure_tables(conn, self.org.schema)
+                ensure_tables(conn, schema)
                 self._save(conn, live.deployed)
                 conn.execute("COMMIT")
+            self.org.schema.objects = schema.objects
         job.status = "SucceededPartial" if failures else "Succeeded"
 
     def _save(self, conn: Any, components: list[Component]) -> None:
