@@ -94,9 +94,11 @@ def oauth_token() -> Response:
 # CLI tries the login URL first, then the others (sfdx-core src/util/sfdcUrl.ts
 # getLoginAudienceCombos).
 PRODUCTION_AUDIENCE = "https://login.salesforce.com"
-# Salesforce refuses an assertion whose exp has passed, allowing a little clock skew; it does
-# not bound exp from above: the CLI sends exp = Date.now() + 300, a value in *milliseconds*
-# (sfdx-core src/org/authInfo.ts tryJwtAuth) that real orgs accept.
+# Salesforce refuses an assertion whose exp has passed; it does not bound exp from above in
+# practice, although its help asks for "within 3 minutes": the Salesforce CLI sends
+# exp = Date.now() + 300, a value in *milliseconds* (sfdx-core src/org/authInfo.ts
+# tryJwtAuth), and real orgs accept it. The clock skew Salesforce tolerates is not
+# documented; a few seconds here keeps a client with a slightly fast clock working.
 EXP_LEEWAY_SECONDS = 5
 
 
