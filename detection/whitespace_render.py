@@ -33,17 +33,35 @@ def _opportunity_lines(cell: WhiteSpaceCell) -> list[str]:
         acv = f"ACV {money(cell.current_acv)}; " if cell.current_acv is not None else ""
         parts.append(f"{acv}{cell.upgrade_room or 'no usage data'}")
         if cell.estimate_method:
-            parts.append(f"priced as {cell.estimate_method}")
+            parts.append(f"priced as {cell.estimate_method}{_chance(cell)}")
+        if cell.adoption:
+            parts.append(f"adoption: {cell.adoption}")
     else:
         parts.append(f"{cell.priority}: {cell.priority_reason}")
         if cell.estimated_acv is not None:
-            parts.append(f"est. {money(cell.estimated_acv)}/yr: {cell.estimate_method}")
+            parts.append(f"est. {money(cell.estimated_acv)}/yr{_chance(cell)}:"
+                         f" {cell.estimate_method}")
         else:
             parts.append(cell.estimate_method or "no estimate")
     lines: list[str] = []
     for i, part in enumerate(parts):
         lines += wrap(part, "" if i == 0 else "  ", "  ", width=OPPORTUNITY_WIDTH)
     return lines
+
+
+def _chance(cell: WhiteSpaceCell) -> str:
+    """" (weighted $1,200 at 5%)" when the cell has a probability."""
+    if cell.probability is None or cell.weighted_acv is None:
+        return ""
+    return f" (weighted {money(cell.weighted_acv)} at {cell.probability:.0%})"
+
+
+def totals_line(ws: WhiteSpaceMap) -> str:
+    """Current ACV, weighted potential and total addressable, with shares of ACV."""
+    def share(value: float) -> str:
+        return f" ({value / ws.current_acv:.0%} of ACV)" if ws.current_acv else ""
+    return (f"Current ACV: {money(ws.current_acv)} | Weighted potential: {money(ws.potential)}"
+            f"{share(ws.potential)} | Total addressable: {money(ws.total_addressable)}")
 
 
 def _cell_block(cell: WhiteSpaceCell) -> list[str]:
@@ -69,7 +87,7 @@ def render_white_space(ws: WhiteSpaceMap, *, limit: int = 131072, title: str | N
         limit: the field's size (Salesforce long text area, 131,072 by default).
         title: heading, e.g. the account name (default: the account id).
     """
-    totals = f"Current ACV: {money(ws.current_acv)} | White-Space Potential: {money(ws.potential)}"
+    totals = totals_line(ws)
     head = [
         f"{title or ws.account_id}: White-Space Map",
         totals,
@@ -129,6 +147,7 @@ def white_space_json(ws: WhiteSpaceMap) -> str:
         "account_id": ws.account_id,
         "current_acv": ws.current_acv,
         "potential": ws.potential,
+        "total_addressable": ws.total_addressable,
         "notes": list(ws.notes),
         "cells": [_cell_dict(cell) for cell in ws.cells],
     }
@@ -144,4 +163,5 @@ def white_space_from_json(text: str) -> WhiteSpaceMap:
         current_acv=doc["current_acv"],
         potential=doc["potential"],
         notes=tuple(doc["notes"]),
+        total_addressable=doc.get("total_addressable", doc["potential"]),
     )

@@ -19,7 +19,8 @@ def test_given_focus_map_when_rendered_then_matches_golden(focus_map):
 def test_given_focus_map_when_rendered_then_no_line_wider_than_100(focus_map):
     text = render_white_space(focus_map, title="Acme Robotics")
     assert max(len(line) for line in text.splitlines()) <= 100
-    assert "Current ACV: $38,000 | White-Space Potential: $43,500" in text
+    assert ("Current ACV: $38,000 | Weighted potential: $14,425 (38% of ACV) |"
+            " Total addressable: $43,500") in text
 
 
 def test_given_long_product_name_when_rendered_then_name_gets_its_own_line(focus_map):
@@ -29,9 +30,9 @@ def test_given_long_product_name_when_rendered_then_name_gets_its_own_line(focus
 
 
 def test_given_small_limit_when_rendered_then_cut_at_product_boundary_with_note(focus_map):
-    text = render_white_space(focus_map, limit=900, title="Acme Robotics")
-    assert len(text) <= 900
-    assert text.endswith("… 4 more products not shown (limit 900 characters)")
+    text = render_white_space(focus_map, limit=1100, title="Acme Robotics")
+    assert len(text) <= 1100
+    assert text.endswith("… 4 more products not shown (limit 1,100 characters)")
     assert "Workflow Automation" in text and "Marketing Hub" not in text
     full = render_white_space(focus_map, title="Acme Robotics").splitlines()
     assert all(line in full for line in text.splitlines()[:-1])  # whole lines only
