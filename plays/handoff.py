@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
+from detection.deal_sizing import DealSize
 from detection.documents.handoff import (
     HandoffContacts,
     Qualification,
@@ -22,6 +23,7 @@ from detection.documents.handoff import (
 )
 from detection.documents.outcomes import last_qbr, measured_outcomes, relationship_since
 from detection.findings import AccountFindings
+from detection.meddicc import map_meddicc
 from detection.snapshot import AccountSnapshot, Activity, Contact
 from plays import fields as F
 from plays import keys
@@ -81,13 +83,14 @@ def pick_contacts(snapshot: AccountSnapshot, findings: AccountFindings,
 
 def _document(snapshot: AccountSnapshot, findings: AccountFindings, follow_up: Activity,
               contacts: HandoffContacts, today: date, *, deal_size: float, cs_name: str,
-              amount_basis: str | None, review_note: str) -> str:
+              amount_basis: str | None, review_note: str,
+              expansion_type: str | None = None) -> str:
     return handoff_document(
         snapshot, findings, qualification=Qualification.from_task(follow_up), contacts=contacts,
         deal_size=deal_size, handoff_date=today, cs_owner_name=cs_name,
         account_since=relationship_since(snapshot), last_qbr=last_qbr(snapshot, today),
         key_wins=[o.text for o in measured_outcomes(snapshot, findings, today)],
-        amount_basis=amount_basis, review_note=review_note)
+        amount_basis=amount_basis, review_note=review_note, expansion_type=expansion_type)
 
 
 def plan_handoff_draft(
@@ -100,6 +103,7 @@ def plan_handoff_draft(
     estimated_deal_size: float,
     cs_owner_name: str = "",
     amount_basis: str | None = None,
+    deal: DealSize | None = None,
 ) -> WritePlan:
     """Confirm-first: the draft handoff for the CS owner to read (one Task per follow-up);
     ticking Handoff Confirmed on the follow-up then creates the opportunity."""
@@ -111,9 +115,11 @@ def plan_handoff_draft(
     contacts = pick_contacts(snapshot, findings, follow_up)
     cs = cs_owner_name or "the CS owner"
     document = _document(snapshot, findings, follow_up, contacts, today,
-                         deal_size=estimated_deal_size, cs_name=cs_owner_name,
-                         amount_basis=amount_basis,
-                         review_note=f"draft for {cs} to confirm; no opportunity exists yet.")
+                         deal_size=deal.amount if deal is not None else estimated_deal_size,
+                         cs_name=cs_owner_name,
+                         amount_basis=deal.basis if deal is not None else amount_basis,
+                         review_note=f"draft for {cs} to confirm; no opportunity exists yet.",
+                         expansion_type=deal.deal_type if deal is not None else None)
     plan.add(task(
         key=keys.handoff_draft(follow_up.id),
         action="handoff_review",
@@ -142,6 +148,7 @@ def plan_handoff(
     ae_name: str = "",
     competitors: tuple[str, ...] = (),
     amount_basis: str | None = None,
+    deal: DealSize | None = None,
 ) -> WritePlan:
     """The writes of one handoff (empty when the Task is not ready or was already handed
     off).
@@ -152,6 +159,9 @@ def plan_handoff(
         ae_name: the AE, named in the alignment and review Tasks.
         competitors: competitors seen at the account, for the Competition MEDDICC field.
         amount_basis: how the amount was reached, shown under the deal size.
+        deal: product, type and bounded amount from the customer's ask
+            (detection.deal_sizing); when given it wins over ``estimated_deal_size`` and
+            its arithmetic goes into the handoff document.
     """
     config = config or PlaysConfig()
     plan = WritePlan(account_id=snapshot.id)
@@ -167,12 +177,23 @@ def plan_handoff(
         review = (f"drafted by Expansion Radar from the CRM and the qualification; {cs} reviews "
                   f"and edits it here before the CS+AE alignment (by {meet_by.isoformat()}).")
     contacts = pick_contacts(snapshot, findings, follow_up)
+    amount = deal.amount if deal is not None else estimated_deal_size
     document = _document(snapshot, findings, follow_up, contacts, today,
-                         deal_size=estimated_deal_size, cs_name=cs_owner_name,
-                         amount_basis=amount_basis, review_note=review)
+                         deal_size=amount, cs_name=cs_owner_name,
+                         amount_basis=deal.basis if deal is not None else amount_basis,
+                         review_note=review,
+                         expansion_type=deal.deal_type if deal is not None else None)
     opp_key = keys.handoff_opportunity(follow_up.id)
-    product = findings.hypotheses[0].title if findings.hypotheses else "Expansion"
+    if deal is not None:
+        product = f"{deal.deal_type}: {deal.product_name}"
+    else:
+        product = findings.hypotheses[0].title if findings.hypotheses else "Expansion"
     opp_name = f"{snapshot.name} — {product}"[:120]
+    meddicc = map_meddicc(
+        pain=follow_up.qual_pain, metrics=follow_up.qual_metrics,
+        timeline=follow_up.qual_timeline, decision_maker=follow_up.qual_decision_maker,
+        economic_buyer_contact=_name(contacts.decision_maker),
+        champion=_name(contacts.champion), competitors=competitors)
     plan.add(PlannedWrite(
         object="opportunity", op="upsert", key=opp_key,
         fields={
@@ -182,17 +203,18 @@ def plan_handoff(
             F.OPP_OWNER_ID: snapshot.owner_id,
             F.OPP_STAGE: F.STAGE_S2,
             F.OPP_CLOSE_DATE: today + timedelta(days=config.handoff_close_days),
-            F.OPP_AMOUNT: round(estimated_deal_size, 2),
-            F.OPP_TYPE: F.OPP_TYPE_EXPANSION,
+            F.OPP_AMOUNT: round(amount, 2),
+            F.OPP_TYPE: deal.deal_type if deal is not None else F.OPP_TYPE_EXPANSION,
             F.OPP_LEAD_SOURCE: F.LEAD_SOURCE_CS_EXPANSION,
             F.OPP_DESCRIPTION: clip(document, config.task_description_limit),
-            F.OPP_METRICS: follow_up.qual_metrics,
-            F.OPP_PAIN: follow_up.qual_pain,
-            F.OPP_ECONOMIC_BUYER: _name(contacts.decision_maker) or follow_up.qual_decision_maker,
-            F.OPP_CHAMPION: _name(contacts.champion),
-            F.OPP_DECISION_CRITERIA: follow_up.qual_budget,
-            F.OPP_DECISION_PROCESS: follow_up.qual_timeline,
-            F.OPP_COMPETITION: ", ".join(competitors) or None,
+            # each qualification field in the MEDDICC field it means (detection.meddicc)
+            F.OPP_METRICS: meddicc.metrics,
+            F.OPP_PAIN: meddicc.identified_pain,
+            F.OPP_ECONOMIC_BUYER: meddicc.economic_buyer,
+            F.OPP_CHAMPION: meddicc.champion,
+            F.OPP_DECISION_CRITERIA: meddicc.decision_criteria,
+            F.OPP_DECISION_PROCESS: meddicc.decision_process,
+            F.OPP_COMPETITION: meddicc.competition,
         },
         reason="CS qualified the follow-up"))
     roles = [(contacts.decision_maker, "Decision Maker", True),

@@ -17,6 +17,7 @@ from crm_mapping.snapshots import to_org_context, to_snapshot
 from crm_mapping.translate import OrgIndex, build_org_index, last_written_of
 from crm_mapping.writes import to_record_writes
 from detection.config import DEFAULT_CONFIG, DetectionConfig
+from detection.deal_sizing import follow_up_ask, size_deal
 from detection.documents import account_plan, outreach_draft, qbr_agenda, value_story
 from detection.documents.outreach import pick_recipient
 from detection.findings import AccountFindings, ChampionIndex, PortfolioBenchmark
@@ -87,7 +88,8 @@ def process_bundle(bundle: AccountBundle, sc: ScanContext,
     snapshot = snapshot_of(bundle, sc)
     findings = scan_account(snapshot, sc.ctx, prior, sc.benchmark, sc.champions,
                             sc.detection, sc.now)
-    white_space_text = (render_white_space(findings.white_space, limit=sc.plays.long_text_limit)
+    white_space_text = (render_white_space(findings.white_space, limit=sc.plays.long_text_limit,
+                                           title=snapshot.name)
                         if findings.white_space is not None else None)
     qbr_brief = _qbr_brief(snapshot, findings, sc)
     plan = plan_account(snapshot, findings, sc.ctx, sc.now, sc.plays,
@@ -97,16 +99,20 @@ def process_bundle(bundle: AccountBundle, sc: ScanContext,
         cs_name = sc.user_name(activity.owner_id if activity.radar_action == "follow_up"
                                else snapshot.csm_id) or sc.user_name(snapshot.csm_id)
         if ready_for_handoff(activity, sc.plays):
+            ask = follow_up_ask(snapshot, findings, activity, sc.ctx.products, sc.now)
+            deal = size_deal(snapshot, findings, ask, sc.ctx.products, sc.now)
             handoff = plan_handoff(snapshot, findings, activity, sc.now, sc.plays,
                                    estimated_deal_size=deal_size(findings, snapshot),
                                    cs_owner_name=cs_name,
                                    ae_name=sc.user_name(snapshot.owner_id),
-                                   competitors=_competitors(findings))
+                                   competitors=_competitors(findings), deal=deal)
             plan.writes.extend(handoff.writes)
         elif needs_draft(activity, sc.plays):
-            draft = plan_handoff_draft(snapshot, findings, activity, sc.now, sc.plays,
-                                       estimated_deal_size=deal_size(findings, snapshot),
-                                       cs_owner_name=cs_name)
+            ask = follow_up_ask(snapshot, findings, activity, sc.ctx.products, sc.now)
+            draft = plan_handoff_draft(
+                snapshot, findings, activity, sc.now, sc.plays,
+                estimated_deal_size=deal_size(findings, snapshot), cs_owner_name=cs_name,
+                deal=size_deal(snapshot, findings, ask, sc.ctx.products, sc.now))
             plan.writes.extend(draft.writes)
     records = _records_by_id(bundle)
     last_written = {

@@ -216,6 +216,7 @@ def handoff_document(
     recommendation: str | None = None,
     amount_basis: str | None = None,
     review_note: str | None = None,
+    expansion_type: str | None = None,
 ) -> str:
     """The handoff document of seed 001 step 3, as soft-wrapped plain text.
 
@@ -233,6 +234,8 @@ def handoff_document(
         recommendation: CS's advice; written from the account's facts when omitted.
         amount_basis: how the amount was reached (shown under the deal size).
         review_note: the CS review status line (draft to review, or confirmed).
+        expansion_type: the deal type read from the customer's ask (wins over the
+            hypothesis' approach).
     """
     q = qualification
     health = findings.health.score
@@ -247,7 +250,8 @@ def handoff_document(
     ]
     if review_note:
         lines.append(f"CS review: {review_note}")
-    lines += ["", f"EXPANSION TYPE: {_expansion_type(findings)}", "", "SIGNAL DETECTED:"]
+    lines += ["", f"EXPANSION TYPE: {expansion_type or _expansion_type(findings)}", "",
+              "SIGNAL DETECTED:"]
     expansion = sorted(expansion_signals(findings), key=lambda s: (s.observed_on, s.type, s.episode))
     for sig in expansion:
         lines.append(f"• {signal_label(sig.type)}: {_sentence(sig.evidence.summary)}")
