@@ -9,13 +9,13 @@ from the environment at that moment, never at import time.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
 import redis
 import requests
-from flask import Flask, Response, jsonify
+from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from service.settings import SalesforceSettings, Settings
@@ -45,13 +45,25 @@ def default_salesforce_probe(salesforce: SalesforceSettings) -> Callable[[], boo
     return probe
 
 
-def error_envelope(code: int, message: str, errors: Mapping[str, Any] | None = None) -> Response:
-    """The JSON body of every 4xx/5xx: ``{code, status, message, errors}`` (flask-smorest's)."""
+def error_envelope(code: int, message: str,
+                   errors: Mapping[str, Any] | Sequence[Any] | None = None) -> Response:
+    """The JSON body of every 4xx/5xx: ``{code, status, message, errors}`` (flask-smorest's).
+
+    ``errors`` is an object keyed by location (``json``, ``headers``, ...) as webargs gives
+    it, or a list when the problems are a list (one ``{path, message}`` per problem in a
+    mapping document); anything else becomes ``{}``.
+    """
     try:
         status = HTTPStatus(code).phrase
     except ValueError:
         status = "Error"
-    response = jsonify(code=code, status=status, message=message, errors=dict(errors or {}))
+    if isinstance(errors, Mapping):
+        details: dict[str, Any] | list[Any] = dict(errors)
+    elif isinstance(errors, list | tuple):
+        details = list(errors)
+    else:
+        details = {}
+    response = jsonify(code=code, status=status, message=message, errors=details)
     response.status_code = code
     return response
 
@@ -64,12 +76,29 @@ def _handle_http_exception(exc: HTTPException) -> Response:
     if isinstance(data, dict):
         errors = errors or data.get("errors") or data.get("messages")
         message = data.get("message") or message
-    response = error_envelope(code, message, errors if isinstance(errors, Mapping) else None)
+    if _wants_admin_page(code):
+        from service.admin.views import html_error_page
+
+        return html_error_page(code, message or "That page does not exist.")
+    response = error_envelope(code, message, errors)
     extra = data.get("headers") if isinstance(data, dict) else None  # smorest abort(headers=)
     for name, value in [*exc.get_headers(), *dict(extra or {}).items()]:
         if name.lower() not in ("content-type", "content-length"):
             response.headers[name] = value  # e.g. Allow on a 405, Retry-After on a 429
     return response
+
+
+def _wants_admin_page(code: int) -> bool:
+    """A console page's error, or an unknown ``/admin/...`` URL asked for by a browser, gets
+    the console's HTML page;
+    API clients (``Accept: application/json`` or ``*/*``) keep the JSON envelope."""
+    if request.blueprint == "admin":  # the console's own pages are HTML, errors too
+        return True
+    if code not in (404, 405) or request.blueprint is not None:
+        return False
+    if not (request.path == "/admin" or request.path.startswith("/admin/")):
+        return False
+    return request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html"
 
 
 def _handle_unexpected(exc: Exception) -> Response:
@@ -131,9 +160,10 @@ def create_app(
     app.register_error_handler(HTTPException, _handle_http_exception)
     app.register_error_handler(Exception, _handle_unexpected)
 
-    from service import metrics
+    from service import metrics, web_security
     from webhooks import runtime as webhooks
 
+    web_security.init_app(app, settings)
     metrics.init_app(app)
     webhooks.init_app(app)
     _init_admin(app, settings)

@@ -89,7 +89,7 @@ def create_blueprint() -> Blueprint:
             return None
         if request.method == "POST" and not auth.csrf_valid():
             log.warning("admin form without a valid CSRF token refused (%s)", request.path)
-            return _error_page(400, "This form has expired or did not come from this site. "
+            return html_error_page(400, "This form has expired or did not come from this site. "
                                     "Go back, reload the page and try again.")
         if request.endpoint not in PUBLIC_ENDPOINTS and not auth.logged_in():
             return auth.login_redirect()
@@ -115,7 +115,7 @@ def create_blueprint() -> Blueprint:
 
     @bp.errorhandler(404)
     def not_found(exc: HTTPException) -> Response:
-        return _error_page(404, exc.description or "Not found.")
+        return html_error_page(404, exc.description or "Not found.")
 
     bp.add_app_template_filter(money, "money")
     bp.add_app_template_filter(fmt, "fmt")
@@ -129,7 +129,7 @@ def create_blueprint() -> Blueprint:
         throttle = current_app.extensions.get("radar.auth_throttle")
         wait = throttle.retry_after(request.remote_addr) if throttle else None
         if request.method == "POST" and wait is not None:
-            response = _error_page(429, "Too many failed logins from this address. Try again "
+            response = html_error_page(429, "Too many failed logins from this address. Try again "
                                         f"in {max(1, round(wait / 60))} minute(s).")
             response.headers["Retry-After"] = str(wait)
             return response
@@ -199,8 +199,13 @@ def create_blueprint() -> Blueprint:
     return bp
 
 
-def _error_page(status: int, message: str) -> Response:
+def html_error_page(status: int, message: str) -> Response:
+    """The console's HTML error page (with the console's CSP, which lets its stylesheet
+    load; also used by the app for unknown ``/admin/...`` URLs outside the blueprint)."""
     response = current_app.make_response(
-        render_template("admin_error.html", status=status, message=message))
+        render_template("admin_error.html", status=status, message=message,
+                        logged_in=auth.logged_in()))
     response.status_code = status
+    response.headers["Content-Security-Policy"] = CSP
+    response.headers["Cache-Control"] = "no-store"
     return response
