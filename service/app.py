@@ -106,6 +106,25 @@ def _handle_unexpected(exc: Exception) -> Response:
     return error_envelope(500, "internal error; the details are in the service log")
 
 
+def _radar_api(app: Flask) -> Any:
+    """flask-smorest's Api documenting our envelope: ``errors`` is an object keyed by
+    location, or a list of ``{path, message}`` problems (smorest's own schema says object)."""
+    from flask_smorest import Api
+    from marshmallow import Schema, fields
+
+    class ErrorEnvelopeSchema(Schema):
+        code = fields.Integer()
+        status = fields.String()
+        message = fields.String()
+        errors = fields.Raw(metadata={"description": "details by location, or a list of "
+                                                     "{path, message} problems"})
+
+    class RadarApi(Api):
+        ERROR_SCHEMA = ErrorEnvelopeSchema
+
+    return RadarApi(app)
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -153,9 +172,7 @@ def create_app(
 
     # flask-smorest's Api, so areas with REST APIs (the admin mapping API) register their
     # smorest blueprints on it: ``app.extensions["radar.api"].register_blueprint(bp)``.
-    from flask_smorest import Api
-
-    app.extensions["radar.api"] = Api(app)
+    app.extensions["radar.api"] = _radar_api(app)
     # Registered after Api(app) so these replace smorest's handlers: one envelope for all.
     app.register_error_handler(HTTPException, _handle_http_exception)
     app.register_error_handler(Exception, _handle_unexpected)
