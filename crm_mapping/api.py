@@ -26,6 +26,7 @@ from flask import Flask, current_app, request
 from flask.views import MethodView
 from flask_smorest import Api, Blueprint, abort
 from marshmallow import Schema, fields
+from webargs.flaskparser import FlaskParser
 
 from crm_mapping.diff import diff_documents
 from crm_mapping.document import FieldMapping, MappingInvalid, load_mapping
@@ -59,6 +60,17 @@ class StrictBoolean(fields.Boolean):
         if not isinstance(value, bool):
             raise self.make_error("invalid", input=value)
         return value
+
+
+class BoundedJSONParser(FlaskParser):
+    """webargs' Flask parser, with JSON nested past the decoder's recursion limit answered
+    as invalid JSON (400) instead of escaping as a RecursionError (500)."""
+
+    def _raw_load_json(self, req: Any) -> Any:
+        try:
+            return super()._raw_load_json(req)
+        except RecursionError as exc:
+            raise json.JSONDecodeError("JSON is nested too deeply", "[", 0) from exc
 
 
 def _force_field() -> StrictBoolean:
@@ -191,6 +203,7 @@ def create_blueprint(store_factory: StoreFactory,
     """
     blp = Blueprint("admin_mapping", __name__, url_prefix="/admin/mapping",
                     description="Field mapping versions of the org (admin token required)")
+    blp.ARGUMENTS_PARSER = BoundedJSONParser()
 
     @blp.before_request
     def require_token() -> None:
