@@ -31,6 +31,7 @@ from webargs.flaskparser import FlaskParser
 from crm_mapping.diff import diff_documents
 from crm_mapping.document import FieldMapping, MappingInvalid, load_mapping
 from crm_mapping.preflight import preflight
+from crm_mapping.schemas import document_json_schema
 from crm_mapping.snapshots import to_snapshot
 from crm_mapping.store import MappingStore, VersionNotFound
 from crm_mapping.translate import TranslationIssue, build_org_index
@@ -83,11 +84,17 @@ class ProblemSchema(Schema):
     message = fields.String()
 
 
+_PROBLEM_LIST = {"type": "array", "items": {"type": "object", "properties": {
+    "path": {"type": "string", "description": "where in the document, dotted"},
+    "message": {"type": "string"}}}}
+
+
 class InvalidDocumentSchema(Schema):
     code = fields.Integer()
     status = fields.String()
     message = fields.String()
-    errors = fields.List(fields.Nested(ProblemSchema))
+    # one {path, message} per problem; a body that is not JSON at all gets webargs' object
+    errors = fields.Raw(metadata={"oneOf": [_PROBLEM_LIST, {"type": "object"}]})
 
 
 class VersionSummarySchema(Schema):
@@ -104,8 +111,12 @@ class VersionSchema(VersionSummarySchema):
     document = fields.Dict()
 
 
+def _document_field() -> fields.Dict:
+    return fields.Dict(required=True, metadata=document_json_schema())
+
+
 class SaveArgsSchema(Schema):
-    document = fields.Dict(required=True, metadata={"description": "mapping document"})
+    document = _document_field()
     comment = fields.String(load_default="")
     author = fields.String(load_default="admin")
     activate = StrictBoolean(load_default=False)
@@ -113,7 +124,7 @@ class SaveArgsSchema(Schema):
 
 
 class DraftArgsSchema(Schema):
-    document = fields.Dict(required=True)
+    document = _document_field()
 
 
 class RollbackArgsSchema(Schema):
@@ -127,8 +138,8 @@ class ActivateArgsSchema(Schema):
 
 
 class DiffArgsSchema(Schema):
-    from_version = fields.Integer(required=True, data_key="from")
-    to_version = fields.Integer(required=True, data_key="to")
+    from_version = fields.Integer(required=True, data_key="from", metadata={"example": 1})
+    to_version = fields.Integer(required=True, data_key="to", metadata={"example": 1})
 
 
 class DiffSchema(Schema):
@@ -157,6 +168,8 @@ class ValidationResultSchema(Schema):
     ok = fields.Boolean(metadata={"description": "no errors in the document or preflight"})
     preflight = fields.Nested(PreflightSchema, allow_none=True)
     preflight_error = fields.String(allow_none=True)
+    samples_error = fields.String(allow_none=True, metadata={
+        "description": "why no sample accounts could be read (the org unreachable)"})
     samples = fields.List(fields.Dict(), metadata={"description": "dry-run snapshots"})
     translation_issues = fields.List(fields.Dict())
 
@@ -265,7 +278,7 @@ def create_blueprint(store_factory: StoreFactory,
     @blp.route("/versions/<int:version>/activate")
     class Activate(MethodView):
         @guarded
-        @blp.arguments(ActivateArgsSchema)
+        @blp.arguments(ActivateArgsSchema, required=False)
         @blp.response(200, VersionSummarySchema)
         @blp.alt_response(409, schema=InvalidDocumentSchema,
                           description="the org check found errors in this version")
@@ -279,7 +292,7 @@ def create_blueprint(store_factory: StoreFactory,
     @blp.route("/versions/<int:version>/rollback")
     class Rollback(MethodView):
         @guarded
-        @blp.arguments(RollbackArgsSchema)
+        @blp.arguments(RollbackArgsSchema, required=False)
         @blp.response(201, VersionSummarySchema)
         @blp.alt_response(409, schema=InvalidDocumentSchema,
                           description="the org check found errors in that version")
@@ -368,8 +381,14 @@ def _dry_run(draft: FieldMapping, describe_provider: DescribeProvider | None,
             result["preflight"] = report.to_dict()
         except Exception as exc:  # noqa: BLE001 - the org being unreachable is a finding
             result["preflight_error"] = f"{type(exc).__name__}: {exc}"
+    result["samples_error"] = None
+    provided: Any = None
     if sample_provider is not None:
-        provided = sample_provider(draft, SAMPLE_SIZE)
+        try:
+            provided = sample_provider(draft, SAMPLE_SIZE)
+        except Exception as exc:  # noqa: BLE001 - like the preflight: a finding, not a 500
+            result["samples_error"] = f"the sample accounts could not be read: {type(exc).__name__}"
+    if provided is not None:
         org_data: OrgData | None = None
         if isinstance(provided, tuple) and len(provided) == 2 and isinstance(provided[1], OrgData):
             bundles, org_data = provided

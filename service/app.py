@@ -131,6 +131,7 @@ def create_app(
     redis_client: redis.Redis | None = None,
     test_config: Mapping[str, Any] | None = None,
     salesforce_probe: Callable[[], object] | None = None,
+    mapping_providers: tuple[Callable[..., Any], Callable[..., Any]] | None = None,
 ) -> Flask:
     """Build the web app.
 
@@ -143,6 +144,8 @@ def create_app(
             ``RADAR_COALESCE_SECONDS``).
         salesforce_probe: ``() -> bool`` used by ``/readyz``; truthy means Salesforce is
             reachable, falsy or raising means not. Default: ``default_salesforce_probe``.
+        mapping_providers: ``(describe_provider, sample_provider)`` for the mapping API and
+            editor's org checks; default: read from Salesforce (``service.providers``).
 
     Returns:
         The configured Flask app.
@@ -183,16 +186,18 @@ def create_app(
     web_security.init_app(app, settings)
     metrics.init_app(app)
     webhooks.init_app(app)
-    _init_admin(app, settings)
+    _init_admin(app, settings, mapping_providers)
     return app
 
 
-def _init_admin(app: Flask, settings: Settings) -> None:
+def _init_admin(app: Flask, settings: Settings,
+                providers: tuple[Callable[..., Any], Callable[..., Any]] | None) -> None:
     """The token-protected admin mapping API (and, below it, the admin pages)."""
     from crm_mapping import api as mapping_api
     from crm_mapping.store import MappingStore
     from service.providers import describe_provider, sample_provider
 
+    describe, sample = providers or (describe_provider(settings), sample_provider(settings))
     conn = app.extensions["radar.redis"]
     app.config["RADAR_ADMIN_TOKEN"] = settings.admin_token
     from service.throttle import EXTENSION_KEY, FailureThrottle
@@ -201,12 +206,11 @@ def _init_admin(app: Flask, settings: Settings) -> None:
     mapping_api.init_app(
         app,
         lambda: MappingStore(conn, settings.org_key),
-        describe_provider(settings),
-        sample_provider(settings),
+        describe,
+        sample,
         admin_token=settings.admin_token,
         api=app.extensions["radar.api"],
     )
     from service.admin import init_admin, redis_sources
 
-    init_admin(app, redis_sources(conn, settings, describe_provider=describe_provider(settings)),
-               settings)
+    init_admin(app, redis_sources(conn, settings, describe_provider=describe), settings)
