@@ -181,7 +181,7 @@ def create_app(
     app.register_error_handler(Exception, _handle_unexpected)
 
     from service import metrics, web_security
-    from webhooks import runtime as webhooks
+    from webhooks import extension as webhooks
 
     web_security.init_app(app, settings)
     metrics.init_app(app)

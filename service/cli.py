@@ -7,7 +7,8 @@ import importlib
 
 import click
 
-# command name -> "module:attribute" of a click command or group
+# command name -> "module:attribute" of a click command or group. `radar emulator` is an alias
+# of the emulator distribution's own `sfemu` command, present when that is installed.
 COMMANDS: dict[str, str] = {
     "emulator": "emulator.cli:emulator",
     "fields": "field_specs.cli:fields",
@@ -33,8 +34,22 @@ class LazyGroup(click.Group):
         if target is None:
             return None
         module_name, attr = target.split(":")
-        module = importlib.import_module(module_name)
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if cmd_name != "emulator" or exc.name != "emulator":
+                raise
+            return _emulator_missing
         return getattr(module, attr)
+
+
+@click.command("emulator", context_settings={"ignore_unknown_options": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def _emulator_missing(args: tuple[str, ...]) -> None:
+    """Serve a local Salesforce org emulator (not installed)."""
+    raise click.ClickException(
+        "the Salesforce emulator is a separate distribution and is not installed here: "
+        "install it with `pip install ./emulator` from the source tree (make demo and make test do)")
 
 
 @click.group(cls=LazyGroup)

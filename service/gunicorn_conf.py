@@ -9,7 +9,7 @@ then trickles (or never sends) its body parks one greenlet in a socket read inst
 holding one of a few threads: with ``gthread`` (2 workers x 4 threads) eight stalled
 uploads left ``/healthz`` unanswered; with gevent it answers at once
 (tests/web/test_stalled_uploads.py). Behind nginx, request buffering (docs/operations.md)
-keeps slow bodies away from the workers altogether.
+keeps slow bodies away from the workers altogether. Throughput: ``bench.webhook_load``.
 Environment overrides: ``RADAR_BIND``, ``WEB_CONCURRENCY`` (processes),
 ``RADAR_WORKER_CONNECTIONS`` (open connections per process).
 """

@@ -338,7 +338,7 @@ def encode_insights(*, portfolio: Iterable[Mapping[str, Any]], funnel: FunnelMet
                     signal_logs: Mapping[str, Mapping[str, int]] | None = None) -> str:
     """The JSON the workers store at ``radar:{org}:insights`` (the reader's exact format).
 
-    ``portfolio`` rows come from ``portfolio_rows(rank_portfolio(...))``.
+    ``portfolio`` rows come from ``workers.insights.portfolio_rows(rank_portfolio(...))``.
     """
     return json.dumps({
         "portfolio": list(portfolio),
@@ -349,20 +349,6 @@ def encode_insights(*, portfolio: Iterable[Mapping[str, Any]], funnel: FunnelMet
         "written": dict(written),
         "generated_at": generated_at,
     }, default=str)
-
-
-def portfolio_rows(ranking: Any) -> list[dict[str, Any]]:
-    """A ``detection.portfolio.PortfolioRanking`` -> the ``portfolio`` list of the insights
-    key: ranked entries in rank order, then the at-risk accounts with their reasons."""
-    rows = [{"account_id": e.account_id, "name": e.name, "tier": e.tier,
-             "readiness": e.readiness, "action": e.action, "pipeline_value": e.pipeline_value,
-             "at_risk": False} for e in ranking.entries]
-    from detection.portfolio import ACTION_STABILISE
-
-    rows += [{"account_id": a.account_id, "name": a.name, "tier": a.tier, "readiness": "",
-              "action": ACTION_STABILISE, "pipeline_value": 0.0, "at_risk": list(a.reasons)}
-             for a in ranking.at_risk]
-    return rows
 
 
 class RedisInsightsSource:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from flask import (
@@ -26,12 +25,12 @@ from werkzeug.exceptions import HTTPException
 
 from service.admin import auth
 from service.admin.charts import bar_chart, stacked_chart
-from service.admin.mapping_source import MappingSource
+from service.admin.mapping_views import register_mapping_routes
 from service.admin.presenters import calls_text, fmt, funnel_rows, money, month_points
-from service.admin.sources import InsightsSource, PortfolioRow, StatusSource
+from service.admin.sources import PortfolioRow
+from service.admin.state import state
 
 log = logging.getLogger(__name__)
-EXTENSION_KEY = "radar.admin"
 PUBLIC_ENDPOINTS = frozenset({"admin.login", "admin.static"})
 # No script at all, styles only from our own file, SVG inline: the pages need nothing else.
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
@@ -56,26 +55,6 @@ def readiness_counts(portfolio: Iterable[PortfolioRow]) -> list[tuple[str, int]]
     counts = Counter(r.readiness or "-" for r in portfolio)
     return [(level, counts.get(level, 0)) for level in _ordered([*READINESS_ORDER, *counts],
                                                                 READINESS_ORDER)]
-
-
-@dataclass(frozen=True)
-class AdminSources:
-    """The three data sources the pages read."""
-
-    mapping: MappingSource
-    status: StatusSource
-    insights: InsightsSource
-
-
-@dataclass(frozen=True)
-class AdminState:
-    sources: AdminSources
-    admin_token: str | None
-
-
-def state() -> AdminState:
-    """The sources and token ``init_admin`` stored on the app."""
-    return current_app.extensions[EXTENSION_KEY]
 
 
 def create_blueprint() -> Blueprint:
@@ -192,8 +171,6 @@ def create_blueprint() -> Blueprint:
         insights = state().sources.insights.insights()
         return render_template("admin_digest.html", insights=insights,
                                by_owner=insights.digest_by_owner())
-
-    from service.admin.mapping_views import register_mapping_routes
 
     register_mapping_routes(bp)
     return bp
