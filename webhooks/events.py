@@ -107,7 +107,7 @@ def receive_event() -> tuple[Response, int]:
             (EVENTS_ACCEPTED, len(records), {"source": event.source}),
             (JOBS_ENQUEUED, len(result.enqueued), {"queue": EVENTS_QUEUE}),
             (JOBS_COALESCED, len(result.coalesced), {"queue": EVENTS_QUEUE}),
-        ]
+        ],
     )
     return (
         jsonify(

@@ -181,7 +181,7 @@ def rebuild(conn: redis.Redis, org_key: str) -> dict[str, Any]:
         "accounts": len(summaries),
         "generated_at": latest or "",
         "funnel": dataclasses.asdict(funnel) if funnel is not None else None,
-        "portfolio": portfolio_rows(ranking),
+        "portfolio": portfolio_rows(ranking, {aid: s["readiness"] for aid, s in summaries.items()}),
         "signals": {k: dict(v) for k, v in sorted(signals.items())},
         "signal_logs": {k: dict(v) for k, v in sorted(signal_logs.items())},
         "strength": dict(Counter(s["strength"] for s in summaries.values())),
@@ -196,15 +196,22 @@ def rebuild(conn: redis.Redis, org_key: str) -> dict[str, Any]:
     return document
 
 
-def portfolio_rows(ranking: PortfolioRanking) -> list[dict[str, Any]]:
+def portfolio_rows(ranking: PortfolioRanking,
+                   crm_readiness: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
     """The ranking -> the ``portfolio`` list of the insights document: ranked entries in
-    rank order, then the at-risk accounts with their reasons and ACV (the value at stake)."""
+    rank order, then the at-risk accounts with their reasons and ACV (the value at stake).
+
+    ``readiness`` is what the scan wrote to the account's ``Expansion_Readiness__c`` when
+    ``crm_readiness`` has it (the dashboard counts what Salesforce users see), else the
+    ranking's own readiness; ``readiness_reason`` explains the ranking."""
+    crm = crm_readiness or {}
     rows = [{"account_id": e.account_id, "name": e.name, "tier": e.tier, "acv": e.acv,
-             "readiness": e.readiness, "readiness_reason": e.readiness_reason,
+             "readiness": crm.get(e.account_id, e.readiness),
+             "readiness_reason": e.readiness_reason,
              "action": e.action, "pipeline_value": e.pipeline_value,
              "expected_value": e.expected_value, "at_risk": False} for e in ranking.entries]
     rows += [{"account_id": a.account_id, "name": a.name, "tier": a.tier, "acv": a.acv,
-              "readiness": "", "action": ACTION_STABILISE, "pipeline_value": 0.0,
+              "readiness": crm.get(a.account_id, ""), "action": ACTION_STABILISE, "pipeline_value": 0.0,
               "expected_value": 0.0, "at_risk": list(a.reasons)}
              for a in ranking.at_risk]
     return rows
