@@ -217,6 +217,7 @@ class PortfolioRow:
     pipeline_value: float
     at_risk: bool = False
     risk_reasons: tuple[str, ...] = ()
+    acv: float = 0.0  # the current contract value: what an at-risk account puts at stake
 
 
 @dataclass(frozen=True)
@@ -303,7 +304,7 @@ def _portfolio_row(item: Mapping[str, Any]) -> PortfolioRow:
         account_id=str(item.get("account_id", "")), name=str(item.get("name", "")),
         tier=item.get("tier"), readiness=str(item.get("readiness", "")),
         action=str(item.get("action", "")), pipeline_value=float(item.get("pipeline_value") or 0),
-        at_risk=bool(risk), risk_reasons=reasons)
+        at_risk=bool(risk), risk_reasons=reasons, acv=float(item.get("acv") or 0))
 
 
 def _counts(data: Mapping[str, Mapping[str, Any]] | None) -> dict[str, dict[str, int]]:
