@@ -186,7 +186,9 @@ def rebuild(conn: redis.Redis, org_key: str) -> dict[str, Any]:
         "accounts": len(summaries),
         "generated_at": latest or "",
         "funnel": _owners_named(dataclasses.asdict(funnel), names) if funnel is not None else None,
-        "portfolio": portfolio_rows(ranking, {aid: s["readiness"] for aid, s in summaries.items()}),
+        "portfolio": _with_account_facts(
+            portfolio_rows(ranking, {aid: s["readiness"] for aid, s in summaries.items()}),
+            summaries, names),
         "signals": {k: dict(v) for k, v in sorted(signals.items())},
         "signal_logs": {k: dict(v) for k, v in sorted(signal_logs.items())},
         "strength": dict(Counter(s["strength"] for s in summaries.values())),
@@ -209,6 +211,17 @@ def people_names(summaries: Iterable[Mapping[str, Any]]) -> dict[str, str]:
         names.update(summary.get("people") or {})
     taken = Counter(names.values())
     return {uid: name if taken[name] == 1 else f"{name} ({uid})" for uid, name in names.items()}
+
+
+def _with_account_facts(rows: list[dict[str, Any]], summaries: Mapping[str, Mapping[str, Any]],
+                        names: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Each portfolio row gets what the console filters by: strength, play and owner name."""
+    for row in rows:
+        summary = summaries.get(row["account_id"]) or {}
+        owner = summary.get("csm") or summary.get("owner") or ""
+        row.update(strength=summary.get("strength") or "", play=summary.get("play") or "",
+                   owner=names.get(owner, owner))
+    return rows
 
 
 def _owners_named(funnel: dict[str, Any], names: Mapping[str, str]) -> dict[str, Any]:

@@ -218,6 +218,9 @@ class PortfolioRow:
     at_risk: bool = False
     risk_reasons: tuple[str, ...] = ()
     acv: float = 0.0  # the current contract value: what an at-risk account puts at stake
+    strength: str = ""  # the account's signal strength in the last scan
+    owner: str = ""  # the CS owner (or AE) by name
+    play: str = ""  # where the scan routed it: play02, play04, renewal_rescue, none
 
 
 @dataclass(frozen=True)
@@ -304,7 +307,9 @@ def _portfolio_row(item: Mapping[str, Any]) -> PortfolioRow:
         account_id=str(item.get("account_id", "")), name=str(item.get("name", "")),
         tier=item.get("tier"), readiness=str(item.get("readiness", "")),
         action=str(item.get("action", "")), pipeline_value=float(item.get("pipeline_value") or 0),
-        at_risk=bool(risk), risk_reasons=reasons, acv=float(item.get("acv") or 0))
+        at_risk=bool(risk), risk_reasons=reasons, acv=float(item.get("acv") or 0),
+        strength=str(item.get("strength") or ""), owner=str(item.get("owner") or ""),
+        play=str(item.get("play") or ""))
 
 
 def _counts(data: Mapping[str, Mapping[str, Any]] | None) -> dict[str, dict[str, int]]:

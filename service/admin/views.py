@@ -24,6 +24,7 @@ from flask import (
 from werkzeug.exceptions import HTTPException
 
 from service.admin import auth
+from service.admin.accounts_table import PLAY_NAMES, accounts_view
 from service.admin.charts import bar_chart, stacked_chart
 from service.admin.mapping_views import register_mapping_routes
 from service.admin.presenters import calls_text, fmt, funnel_rows, money, month_points
@@ -145,6 +146,7 @@ def create_blueprint() -> Blueprint:
             signal_chart=stacked_chart(SIGNAL_CHART_TITLE, insights.signals),
             signal_total=sum(sum(by.values()) for by in insights.signals.values()),
             readiness=readiness_counts(insights.portfolio),
+            accounts=accounts_view(insights.ranked, request.args), play_names=PLAY_NAMES,
             log_strengths=_ordered({s for by in insights.signal_logs.values() for s in by},
                                    STRENGTH_ORDER))
 

@@ -12,6 +12,7 @@ import pytest
 import redis
 from flask import Flask
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
 from selenium.webdriver.remote.webdriver import WebDriver
 
 from tests.admin.axe import audit_console, table
@@ -42,9 +43,20 @@ def test_given_every_console_page_at_desktop_and_phone_width_then_axe_finds_noth
             ".map(e => e.getBoundingClientRect().right);")
         viewport = browser.execute_script("return document.documentElement.clientWidth;")
         note = browser.find_element(By.CSS_SELECTOR, "#runs tr.error-row pre.tail")
+        note_text = note.text
+        # on the phone, the accounts table filters by tier through its form
+        browser.get(f"{base}/admin/")
+        wait_for(browser, "#accounts-filter")
+        Select(browser.find_element(By.ID, "f-tier")).select_by_visible_text("T2")
+        browser.find_element(By.ID, "accounts-apply").click()
+        wait_for(browser, "#f-tier option[value='T2'][selected]")
+        filtered = [e.text for e in
+                    browser.find_elements(By.CSS_SELECTOR, "#portfolio tbody td:nth-child(2)")]
+        count = browser.find_element(By.ID, "accounts-count").text
 
     assert len(right_edges) == 5 and max(right_edges) <= viewport, (right_edges, viewport)
-    assert "RequestLimitExceeded" in note.text  # the failed run's error stays an error
+    assert "RequestLimitExceeded" in note_text  # the failed run's error stays an error
+    assert filtered == ["Globex"] and "(filtered from 2)" in count
     print(table(audits))  # the figures for the record (pytest -rP shows them)
     assert len(audits) == 16  # 8 pages x 2 widths, none skipped
     blocking = {(a.page, a.width): a.blocking() for a in audits if a.blocking()}
