@@ -12,8 +12,8 @@ import pytest
 import redis
 from flask import Flask
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
 from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.support.ui import Select
 
 from tests.admin.axe import audit_console, table
 from tests.admin.browsing import chrome, serving, wait_for
