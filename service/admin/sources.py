@@ -39,6 +39,7 @@ from rq.exceptions import InvalidJobOperation, NoSuchJobError
 from rq.job import Job
 
 from detection.funnel import FunnelMetrics, FunnelSlice
+from integration.budget import CallLedger
 from service.admin.mapping_source import MappingSource, StoreMappingSource
 
 __all__ = [
@@ -74,7 +75,14 @@ class RunRecord:
 
     @property
     def calls_total(self) -> int:
-        return sum(self.calls.values())
+        """API calls counted against the org's daily allowance: one definition for every
+        page and ``radar status`` (``CallLedger.api_calls``; logins are not metered)."""
+        return CallLedger(self.calls).api_calls
+
+    @property
+    def logins(self) -> int:
+        """Token requests of the run (shown beside the calls, never added to them)."""
+        return int(self.calls.get("auth", 0))
 
     @property
     def budget_used(self) -> float | None:
