@@ -56,7 +56,10 @@ def _binding_text(value: Any) -> str:
 
 
 def register_mapping_routes(bp: Blueprint) -> None:
-    """Add the editor's routes to the admin blueprint."""
+    """Add the editor's routes (and its form view's) to the admin blueprint."""
+    from service.admin.mapping_form import register_form_routes
+
+    register_form_routes(bp)
 
     @bp.route("/mapping")
     def mapping() -> tuple[str, int]:

@@ -32,6 +32,7 @@ PAGES = {
     "mapping": "/admin/mapping",
     "mapping-version": "/admin/mapping/show/1",
     "mapping-compare": "/admin/mapping/compare?a=1&b=1",
+    "mapping-form": "/admin/mapping/form?object=account",
     "not-found": "/admin/no-such-page",
 }
 IMPACTS = ("critical", "serious", "moderate", "minor")

@@ -58,6 +58,6 @@ def test_given_every_console_page_at_desktop_and_phone_width_then_axe_finds_noth
     assert "RequestLimitExceeded" in note_text  # the failed run's error stays an error
     assert filtered == ["Globex"] and "(filtered from 2)" in count
     print(table(audits))  # the figures for the record (pytest -rP shows them)
-    assert len(audits) == 16  # 8 pages x 2 widths, none skipped
+    assert len(audits) == 18  # 9 pages x 2 widths, none skipped
     blocking = {(a.page, a.width): a.blocking() for a in audits if a.blocking()}
     assert not blocking, table(audits)
