@@ -25,13 +25,23 @@ from typing import Any
 from flask import Flask, current_app, request
 from flask.views import MethodView
 from flask_smorest import Api, Blueprint, abort
-from marshmallow import Schema, fields
 from webargs.flaskparser import FlaskParser
 
+from crm_mapping.api_schemas import (
+    ActivateArgsSchema,
+    DiffArgsSchema,
+    DiffSchema,
+    DraftArgsSchema,
+    InvalidDocumentSchema,
+    RollbackArgsSchema,
+    SaveArgsSchema,
+    ValidationResultSchema,
+    VersionSchema,
+    VersionSummarySchema,
+)
 from crm_mapping.diff import diff_documents
 from crm_mapping.document import FieldMapping, MappingInvalid, load_mapping
 from crm_mapping.preflight import preflight
-from crm_mapping.schemas import document_json_schema
 from crm_mapping.snapshots import to_snapshot
 from crm_mapping.store import MappingStore, VersionNotFound
 from crm_mapping.translate import TranslationIssue, build_org_index
@@ -53,16 +63,6 @@ GUARD_RESPONSES = ((401, "UNAUTHORIZED"), (413, "REQUEST_ENTITY_TOO_LARGE"),
                    (429, "TOO_MANY_REQUESTS"))
 
 
-class StrictBoolean(fields.Boolean):
-    """A JSON boolean and nothing else: ``0``, ``"yes"`` or ``"true"`` are refused (marshmallow's
-    Boolean would read them as booleans, and ``0 in {False}`` holds in Python)."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
-        if not isinstance(value, bool):
-            raise self.make_error("invalid", input=value)
-        return value
-
-
 class BoundedJSONParser(FlaskParser):
     """webargs' Flask parser, with JSON nested past the decoder's recursion limit answered
     as invalid JSON (400) instead of escaping as a RecursionError (500)."""
@@ -72,106 +72,6 @@ class BoundedJSONParser(FlaskParser):
             return super()._raw_load_json(req)
         except RecursionError as exc:
             raise json.JSONDecodeError("JSON is nested too deeply", "[", 0) from exc
-
-
-def _force_field() -> StrictBoolean:
-    return StrictBoolean(load_default=False, metadata={
-        "description": "activate even when the org check finds errors (logged)"})
-
-
-class ProblemSchema(Schema):
-    path = fields.String(metadata={"description": "where in the document, dotted"})
-    message = fields.String()
-
-
-_PROBLEM_LIST = {"type": "array", "items": {"type": "object", "properties": {
-    "path": {"type": "string", "description": "where in the document, dotted"},
-    "message": {"type": "string"}}}}
-
-
-class InvalidDocumentSchema(Schema):
-    code = fields.Integer()
-    status = fields.String()
-    message = fields.String()
-    # one {path, message} per problem; a body that is not JSON at all gets webargs' object
-    errors = fields.Raw(metadata={"oneOf": [_PROBLEM_LIST, {"type": "object"}]})
-
-
-class VersionSummarySchema(Schema):
-    version = fields.Integer()
-    saved_at = fields.String()
-    author = fields.String()
-    comment = fields.String()
-    source = fields.String()
-    based_on = fields.Integer(allow_none=True)
-    active = fields.Boolean()
-
-
-class VersionSchema(VersionSummarySchema):
-    document = fields.Dict()
-
-
-def _document_field() -> fields.Dict:
-    return fields.Dict(required=True, metadata=document_json_schema())
-
-
-class SaveArgsSchema(Schema):
-    document = _document_field()
-    comment = fields.String(load_default="")
-    author = fields.String(load_default="admin")
-    activate = StrictBoolean(load_default=False)
-    force = _force_field()
-
-
-class DraftArgsSchema(Schema):
-    document = _document_field()
-
-
-class RollbackArgsSchema(Schema):
-    comment = fields.String(load_default="")
-    author = fields.String(load_default="admin")
-    force = _force_field()
-
-
-class ActivateArgsSchema(Schema):
-    force = _force_field()
-
-
-class DiffArgsSchema(Schema):
-    from_version = fields.Integer(required=True, data_key="from", metadata={"example": 1})
-    to_version = fields.Integer(required=True, data_key="to", metadata={"example": 1})
-
-
-class DiffSchema(Schema):
-    added = fields.Dict()
-    removed = fields.Dict()
-    changed = fields.Dict()
-    other = fields.Dict()
-
-
-class PreflightProblemSchema(Schema):
-    severity = fields.String()
-    logical = fields.String()
-    object = fields.String(allow_none=True)
-    field = fields.String(allow_none=True)
-    message = fields.String()
-    fix = fields.String()
-    text = fields.String()
-
-
-class PreflightSchema(Schema):
-    ok = fields.Boolean()
-    problems = fields.List(fields.Nested(PreflightProblemSchema))
-
-
-class ValidationResultSchema(Schema):
-    ok = fields.Boolean(metadata={"description": "no errors in the document or preflight"})
-    preflight = fields.Nested(PreflightSchema, allow_none=True)
-    preflight_error = fields.String(allow_none=True)
-    samples_error = fields.String(allow_none=True, metadata={
-        "description": "why no sample accounts could be read (the org unreachable)"})
-    samples = fields.List(fields.Dict(), metadata={"description": "dry-run snapshots"})
-    translation_issues = fields.List(fields.Dict())
 
 
 def _json_ready(value: Any) -> Any:

@@ -9,7 +9,7 @@ view with the result, where it can be saved. No script: the pickers are a plain 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,9 +80,15 @@ def draft_from_form(document: Mapping[str, Any], logical_object: str,
     return yaml.safe_dump({**document, "fields": fields}, sort_keys=False, allow_unicode=True)
 
 
-def register_form_routes(bp: Blueprint) -> None:
-    """Add ``/admin/mapping/form`` (GET the pickers, POST them into the YAML view)."""
-    from service.admin.mapping_views import _editor, _source
+def register_form_routes(bp: Blueprint, _source: Callable[[], Any],
+                         _editor: Callable[..., tuple[str, int]]) -> None:
+    """Add ``/admin/mapping/form`` (GET the pickers, POST them into the YAML view).
+
+    Args:
+        bp: the admin blueprint.
+        _source: returns the MappingSource (the editor's).
+        _editor: renders the YAML view with a draft and its validation (the editor's).
+    """
 
     def base_document() -> tuple[int, Mapping[str, Any]]:
         source = _source()

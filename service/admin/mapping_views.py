@@ -14,6 +14,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 
 from crm_mapping.document import MappingInvalid
 from crm_mapping.store import VersionNotFound
+from service.admin.mapping_form import register_form_routes
 from service.admin.mapping_source import MappingSource, Validation, version_yaml
 from service.admin.state import state
 
@@ -57,9 +58,7 @@ def _binding_text(value: Any) -> str:
 
 def register_mapping_routes(bp: Blueprint) -> None:
     """Add the editor's routes (and its form view's) to the admin blueprint."""
-    from service.admin.mapping_form import register_form_routes
-
-    register_form_routes(bp)
+    register_form_routes(bp, _source, _editor)
 
     @bp.route("/mapping")
     def mapping() -> tuple[str, int]:
