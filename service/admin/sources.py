@@ -189,9 +189,12 @@ class RedisStatusSource:
                     continue
                 result = job.latest_result()
                 error = _text(result.exc_string) if result is not None else ""
+                # The worker's one-line diagnosis (workers/radar_worker.py) names the fix;
+                # the traceback's end is the fallback for jobs run by another worker.
+                problem = job.meta.get("problem")
                 found.append(FailedJob(
                     job_id=job.id, queue=q.name, function=job.func_name or "?",
-                    error_tail=_tail(error or "(no traceback recorded)"),
+                    error_tail=problem or _tail(error or "(no traceback recorded)"),
                     ended_at=job.ended_at.isoformat(timespec="seconds") if job.ended_at else ""))
         found.sort(key=lambda j: j.ended_at, reverse=True)
         return found[:limit]

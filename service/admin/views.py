@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import redis
 from flask import (
     Blueprint,
     Response,
@@ -97,6 +98,15 @@ def create_blueprint() -> Blueprint:
     def not_found(exc: HTTPException) -> Response:
         return html_error_page(404, exc.description or "Not found.")
 
+    @bp.errorhandler(redis.RedisError)
+    def redis_down(exc: redis.RedisError) -> Response:
+        # Sessions, the login throttle, runs and mappings all live in Redis: without it no
+        # admin page can answer truthfully. 503 (not 500): it is an outage, not a bug.
+        log.warning("admin %s: Redis unavailable: %s", request.path, exc)
+        response = html_error_page(503, REDIS_DOWN_MESSAGE)
+        response.headers["Retry-After"] = "30"
+        return response
+
     bp.add_app_template_filter(money, "money")
     bp.add_app_template_filter(fmt, "fmt")
 
@@ -176,6 +186,11 @@ def create_blueprint() -> Blueprint:
 
     register_mapping_routes(bp)
     return bp
+
+
+REDIS_DOWN_MESSAGE = ("Redis does not answer, so the admin pages cannot show or change "
+                      "anything. Start Redis (or check REDIS_URL on the web service), then "
+                      "reload this page.")
 
 
 def html_error_page(status: int, message: str) -> Response:
