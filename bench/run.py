@@ -18,6 +18,9 @@ Sections (``--only`` / ``--skip``):
                  org through the integration reader (issue 3: < 400 MB)
 - ``emulator``   emulator throughput via simple-salesforce at 10k and 100k accounts (issue 2)
 - ``latency``    event -> write-back latency p50/p95 through the web service and a worker
+- ``whitespace`` weighted white-space potential / ACV (median, p95) over a generated
+                 2,000-account org; no account without a HIGH or MED cell above its ACV
+                 (issue 15)
 
 The JSON is rewritten after every section, so an interrupted run keeps what it measured.
 A full run also refreshes the figures in README.md and docs/operations.md.
@@ -36,12 +39,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import machine, report, standalone, targets
+from bench import machine, report, standalone, targets, whitespace
 from bench.orgs import DEFAULT_CACHE, BenchOrg, bench_org
 from bench.ui import Ui
 
 SECTIONS = ("generator", "detection", "webhooks", "scan", "calls", "memory", "emulator",
-            "latency")
+            "latency", "whitespace")
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,7 @@ class Plan:
     detection_accounts: int
     webhook_seconds: int
     emulator_write_calls: int
+    whitespace_accounts: int = 2_000
 
 
 FULL = Plan(scan_sizes=(1_000, 10_000, 100_000), calls_size=10_000, memory_size=100_000,
@@ -69,7 +73,7 @@ QUICK = Plan(scan_sizes=(300, 1_000), calls_size=1_000, memory_size=1_000,
              emulator_sizes=(1_000,),
              latency_size=300, latency_samples=8, generator_accounts=2_000,
              generator_memory_accounts=1_000, detection_accounts=1_000, webhook_seconds=3,
-             emulator_write_calls=5)
+             emulator_write_calls=5, whitespace_accounts=500)
 
 
 @dataclass
@@ -197,6 +201,9 @@ def main(argv: list[str] | None = None) -> int:
         if "detection" in chosen:
             run.section("detection", lambda: standalone.detection(ui, plan.detection_accounts),
                         lambda v: doc.__setitem__("detection", v))
+        if "whitespace" in chosen:
+            run.section("whitespace", lambda: whitespace.whitespace(ui, plan.whitespace_accounts),
+                        lambda v: doc.__setitem__("whitespace", v))
         if "webhooks" in chosen:
             run.section("webhooks", lambda: standalone.webhooks(ui, plan.webhook_seconds),
                         lambda v: doc.__setitem__("webhooks", v))

@@ -29,6 +29,7 @@ from detection.funnel import (
     SignalLogRecord,
     funnel_metrics,
 )
+from detection.ownership import adoption_totals
 from detection.portfolio import (
     ACTION_STABILISE,
     AccountAssessment,
@@ -74,7 +75,9 @@ def _funnel_records(snapshot: Any, findings: Any) -> dict[str, Any]:
     follow-ups, the CS-driven Opportunities, and the account facts the funnel slices by."""
     since = findings.scanned_at.date() - timedelta(days=FUNNEL_DAYS)
     activities = snapshot.activities
+    active, licensed, at_risk = adoption_totals(snapshot, findings.scanned_at)
     return {
+        "active_users": active, "licensed_seats": licensed, "adoption_risk": at_risk,
         "acv": findings.white_space.current_acv if findings.white_space else (snapshot.arr or 0.0),
         "active_contacts": findings.stakeholders.active_contacts,
         "qbr_held": any(a.activity_date and a.activity_date >= since and not a.radar_action
@@ -105,7 +108,10 @@ def funnel_of(summaries: dict[str, dict[str, Any]], today: date) -> FunnelMetric
         accounts.append(AccountRecord(account_id, summary["tier"], summary["csm"] or
                                       summary["owner"], float(records.get("acv") or 0.0),
                                       int(records.get("active_contacts") or 0),
-                                      bool(records.get("qbr_held"))))
+                                      bool(records.get("qbr_held")),
+                                      float(records.get("active_users") or 0.0),
+                                      float(records.get("licensed_seats") or 0.0),
+                                      int(records.get("adoption_risk") or 0)))
         signals += [SignalLogRecord(account_id, kind, date.fromisoformat(day), task_id)
                     for kind, day, task_id, *_ in records.get("signals", ())]
         follow_ups += [FollowUpRecord(account_id, date.fromisoformat(day), filled, task_id)

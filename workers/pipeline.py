@@ -17,6 +17,7 @@ from crm_mapping.snapshots import to_org_context, to_snapshot
 from crm_mapping.translate import OrgIndex, build_org_index, last_written_of
 from crm_mapping.writes import to_record_writes
 from detection.config import DEFAULT_CONFIG, DetectionConfig
+from detection.deal_sizing import follow_up_ask, size_deal
 from detection.documents import account_plan, outreach_draft, qbr_agenda, value_story
 from detection.findings import AccountFindings, ChampionIndex, PortfolioBenchmark
 from detection.scan import scan_account
@@ -94,7 +95,8 @@ def process_bundle(bundle: AccountBundle, sc: ScanContext,
     snapshot = snapshot_of(bundle, sc)
     findings = scan_account(snapshot, sc.ctx, prior, sc.benchmark, sc.champions,
                             sc.detection, sc.now)
-    white_space_text = (render_white_space(findings.white_space, limit=sc.plays.long_text_limit)
+    white_space_text = (render_white_space(findings.white_space, limit=sc.plays.long_text_limit,
+                                           title=snapshot.name)
                         if findings.white_space is not None else None)
     qbr_brief = _qbr_brief(snapshot, findings, sc)
     plan = plan_account(snapshot, findings, sc.ctx, sc.now, sc.plays,
@@ -102,10 +104,12 @@ def process_bundle(bundle: AccountBundle, sc: ScanContext,
                         outreach=_outreach(snapshot, findings, sc))
     for activity in snapshot.activities:
         if ready_for_handoff(activity, sc.plays):
+            ask = follow_up_ask(snapshot, findings, activity, sc.ctx.products, sc.now)
+            deal = size_deal(snapshot, findings, ask, sc.ctx.products, sc.now)
             handoff = plan_handoff(snapshot, findings, activity, sc.now, sc.plays,
                                    estimated_deal_size=deal_size(findings, snapshot),
                                    cs_owner_name=sc.user_name(snapshot.csm_id),
-                                   competitors=_competitors(findings))
+                                   competitors=_competitors(findings), deal=deal)
             plan.writes.extend(handoff.writes)
     records = _records_by_id(bundle)
     last_written = {
