@@ -97,9 +97,13 @@ def apply_components(package: Package, schema: Schema) -> Outcome:
     return outcome
 
 
+# Custom objects, custom metadata types and platform events: the suffixes a deploy may create.
+CUSTOM_SUFFIXES = ("__c", "__mdt", "__e")
+
+
 def _object(component: Component, schema: Schema, outcome: Outcome) -> None:
     name = component.full_name
-    if name == "Activity" or (schema.has_object(name) and not name.endswith("__c")):
+    if name == "Activity" or (schema.has_object(name) and not name.endswith(CUSTOM_SUFFIXES)):
         # A standard object's own settings: nothing to build. A file holding only child
         # components (the CLI's fields of Account) reports only those children.
         if any(c.tag.rpartition("}")[2] not in CHILD_TYPES["CustomObject"] for c in component.xml):
@@ -107,7 +111,7 @@ def _object(component: Component, schema: Schema, outcome: Outcome) -> None:
         else:
             outcome.deployed.append(component)
         return
-    if not name.endswith("__c"):
+    if not name.endswith(CUSTOM_SUFFIXES):
         outcome.fail(component, f"Cannot create a new standard object '{name}': custom object names end in __c")
         return
     if not _text(component.xml, "label"):

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 import redis
 
+from emulator.generator import generate_into
 from emulator.testing import EmulatorHandle, running_emulator
 from tests.compat.conftest import TIMEOUT_S, SfCli, apex_recipes_dir, client_env
 
@@ -49,6 +50,13 @@ def exported(module_tmp: Path) -> Path:
     subprocess.run([sys.executable, "-m", "service.cli", "fields", "export", "--out", str(out)], check=True,
                    capture_output=True, timeout=TIMEOUT_S)
     return out
+
+
+def _permission_sets(project: Path, naming: str = "") -> set[str]:
+    """The package's permission sets (those whose file names ``naming``, when given)."""
+    folder = project / "force-app/main/default/permissionsets"
+    return {p.name.removesuffix(".permissionset-meta.xml") for p in folder.glob("*.permissionset-meta.xml")
+            if naming in p.read_text()}
 
 
 def _count(sf: SfCli, soql: str) -> int:
@@ -126,13 +134,16 @@ def test_sf_project_deploy_with_an_invalid_field_fails_naming_it_and_deploys_not
     field_file.write_text(field_file.read_text().replace("<type>Currency</type>", "<type>Currancy</type>"))
     body = sf.run("project", "deploy", "start", "-o", ALIAS, "-w", "5", cwd=project, check=False)
     assert body["status"] == 1
-    assert body["result"]["status"] == "Failed" and body["result"]["numberComponentErrors"] == 2
+    granting = _permission_sets(project, "Account.ARR__c")
+    assert {"Expansion_Radar_Integration", "Expansion_Radar_CS"} <= granting
+    assert body["result"]["status"] == "Failed"
+    assert body["result"]["numberComponentErrors"] == 1 + len(granting)
     failures = {(f["fullName"], f["type"]): f["error"] for f in body["result"]["files"] if f["state"] == "Failed"}
     assert failures[("Account.ARR__c", "CustomField")] == (
         "Error parsing file: 'Currancy' is not a valid value for the enum 'FieldType'")
-    # The permission set grants the field that failed, so it fails too, as in Salesforce.
-    assert failures[("Expansion_Radar_Integration", "PermissionSet")] == (
-        "In field: field - no CustomField named Account.ARR__c found")
+    # Each permission set granting the field that failed fails too, as in Salesforce.
+    for name in granting:
+        assert failures[(name, "PermissionSet")] == "In field: field - no CustomField named Account.ARR__c found"
     assert not emu.org.schema.has_object("Product_Usage__c")  # rollbackOnError: nothing applied
 
 
@@ -164,11 +175,39 @@ def test_sf_project_deploy_of_the_exported_metadata_makes_mapping_check_pass(
     assert "0 error(s)" in check.stdout
 
 
-def test_sf_org_list_metadata_names_the_deployed_fields(sf: SfCli, login: dict[str, Any]) -> None:
+def test_after_the_cli_deploys_the_package_into_an_empty_org_a_full_scan_writes_the_map(
+        sf_prefix: Path, exported: Path, tmp_path: Path, redis_url: str) -> None:
+    # An org with no custom metadata becomes the product's org through the CLI deploy alone;
+    # then customers arrive and the product scans and writes back through those fields.
+    with running_emulator(tmp_path / "org", metadata=None) as org:
+        cli = SfCli(sf_prefix / "node_modules" / ".bin" / "sf", client_env(tmp_path / "home", org.ca_path))
+        cli.env["PATH"] = f"{sf_prefix / 'node_modules' / '.bin'}:{cli.env['PATH']}"
+        cli.run("org", "login", "jwt", "--client-id", org.env["SALESFORCE_CLIENT_ID"], "--jwt-key-file",
+                org.env["SALESFORCE_PRIVATE_KEY_FILE"], "--username", org.env["SALESFORCE_USERNAME"],
+                "--instance-url", org.login_url, "--alias", "fresh")
+        assert not org.org.schema.object("Account").has_field("White_Space__c")
+        assert cli.run("project", "deploy", "start", "-o", "fresh", "-w", "5",
+                       cwd=exported)["result"]["status"] == "Succeeded"
+        generate_into(org.org.store, 40, seed=5, now=org.org.clock.now())
+        redis.Redis.from_url(redis_url).flushdb()
+        scan = subprocess.run([sys.executable, "-m", "service.cli", "sync", "--full", "--inline"],
+                              capture_output=True, text=True, timeout=TIMEOUT_S, check=False,
+                              env={**cli.env, **org.env, "REDIS_URL": redis_url, "HOME": str(Path.home())})
+        assert scan.returncode == 0, scan.stdout[-2000:] + scan.stderr[-2000:]
+        rows = cli.run("data", "query", "-q", "SELECT Name, White_Space__c FROM Account WHERE "
+                       "Last_Expansion_Scan__c != null", "-o", "fresh")["result"]["records"]
+        assert len(rows) == 40
+        assert all(r["White_Space__c"].splitlines()[0] == f"{r['Name']} White-Space Map" for r in rows)
+
+
+def test_sf_org_list_metadata_names_the_deployed_fields(sf: SfCli, login: dict[str, Any], exported: Path) -> None:
     fields = {c["fullName"] for c in sf.run("org", "list", "metadata", "-m", "CustomField", "-o", ALIAS)["result"]}
     assert {"Account.ARR__c", "Product_Usage__c.Usage_Units__c", "Opportunity.Expansion_Key__c"} <= fields
     sets = sf.run("org", "list", "metadata", "-m", "PermissionSet", "-o", ALIAS)["result"]
-    assert [s["fullName"] for s in sets] == ["Expansion_Radar_Integration"]
+    assert {s["fullName"] for s in sets} == _permission_sets(exported) >= {
+        "Expansion_Radar_Integration", "Expansion_Radar_CS", "Expansion_Radar_AE"}
+    bundles = sf.run("org", "list", "metadata", "-m", "LightningComponentBundle", "-o", ALIAS)["result"]
+    assert [b["fullName"] for b in bundles] == ["radarAccountPanel"]
 
 
 def test_sf_data_upsert_bulk_matches_on_the_deployed_external_id(
