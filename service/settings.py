@@ -54,6 +54,19 @@ def _float(env: Mapping[str, str], name: str, default: float, lo: float, hi: flo
     return value
 
 
+def _int(env: Mapping[str, str], name: str, default: int, lo: int, hi: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from exc
+    if not lo <= value <= hi:
+        raise SettingsError(f"{name} must be between {lo} and {hi}, got {value}")
+    return value
+
+
 @dataclass(frozen=True)
 class SalesforceSettings:
     """How to reach and authenticate against one Salesforce org."""
@@ -124,6 +137,11 @@ class Settings:
     def plays(self) -> PlaysConfig:
         """The plays' settings this org runs with (defaults for everything not configured)."""
         return PlaysConfig(handoff_mode=self.handoff_mode, digest_cadence=self.digest_cadence)
+    # How many reverse proxies in front of the web service append to X-Forwarded-For /
+    # set X-Forwarded-Proto; 0 trusts no header (the socket's peer is the client).
+    trusted_proxy_hops: int = 0
+    # Strict-Transport-Security max-age sent on https responses; 0 sends none.
+    hsts_seconds: int = 31_536_000
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -159,6 +177,8 @@ class Settings:
             handoff_mode=_choice(env, "RADAR_HANDOFF_MODE", "review", ("review", "confirm_first")),
             digest_cadence=_choice(env, "RADAR_DIGEST_CADENCE", "daily", ("daily", "weekly")),
             escalation_user_id=env.get("RADAR_ESCALATION_USER_ID") or None,
+            trusted_proxy_hops=_int(env, "RADAR_TRUSTED_PROXY_HOPS", 0, 0, 5),
+            hsts_seconds=_int(env, "RADAR_HSTS_SECONDS", 31_536_000, 0, 63_072_000),
         )
 
     def require_redis_url(self) -> str:

@@ -46,6 +46,7 @@ class ScanContext:
     competitors: tuple[str, ...] = ()
     _index: OrgIndex | None = None
     _ctx: OrgContext | None = None
+    _names: dict[str, str] | None = None
 
     @property
     def index(self) -> OrgIndex:
@@ -65,6 +66,13 @@ class ScanContext:
         user = next((u for u in self.ctx.users if u.id == user_id), None)
         return user.name if user else ""
 
+    @property
+    def user_names(self) -> dict[str, str]:
+        """User id -> name, for the users the org read has a name for."""
+        if self._names is None:
+            self._names = {u.id: u.name for u in self.ctx.users if u.name}
+        return self._names
+
 
 @dataclass
 class AccountResult:
@@ -75,7 +83,8 @@ class AccountResult:
     prior: PriorScan
     issues: list = field(default_factory=list)
     files: list[AccountFile] = field(default_factory=list)
-    people: dict[str, str] = field(default_factory=dict)  # user id -> name (AE, CS owner)
+    # the names of the account's CS owner and AE (user id -> name), for the console
+    people: dict[str, str] = field(default_factory=dict)
 
 
 def snapshot_of(bundle: AccountBundle, sc: ScanContext) -> AccountSnapshot:
@@ -123,8 +132,8 @@ def process_bundle(bundle: AccountBundle, sc: ScanContext,
     writes = to_record_writes(plan, sc.mapping, last_written, issues,
                               {rid: rec for rid, (_, rec) in records.items()})
     prior_now = prior_of(snapshot, findings.health.score, sc.now)
-    people = {uid: sc.user_name(uid) for uid in (snapshot.owner_id, snapshot.csm_id)
-              if uid and sc.user_name(uid)}
+    people = {uid: sc.user_names[uid] for uid in (snapshot.csm_id, snapshot.owner_id)
+              if uid and uid in sc.user_names}
     return AccountResult(snapshot.id, snapshot, findings, writes, prior_now, issues,
                          _files(snapshot, findings, sc, qbr_brief), people)
 
