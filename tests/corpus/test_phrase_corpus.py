@@ -108,7 +108,8 @@ def corpus():
                                 cs_owner_name=owner, ae_name=owner and "Alex Morgan",
                                 amount_basis="Median of 14 comparable customers" if i % 2 else None)
             for write in plan.writes:
-                for field in ("task.description", "opportunity.description", "task.subject"):
+                for field in ("task.description", "opportunity.description", "task.subject",
+                              "event.description", "event.subject"):
                     if field in write.fields:
                         add(f"handoff:{config.handoff_mode}:{field}", write.fields[field])
         draft = plan_handoff_draft(snap, found, follow_up, NOW, confirm,
