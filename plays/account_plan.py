@@ -354,10 +354,10 @@ def _plan_play02_alert(plan: WritePlan, snapshot: AccountSnapshot, findings: Acc
 def _rescue_text(snapshot: AccountSnapshot, findings: AccountFindings) -> str:
     health = findings.health
     score = f" (health {health.score:.0f})" if health.score is not None else ""
-    reason = findings.routing.reason.strip().rstrip(".")
+    why = "" if health.band == "Red" else f", and {snapshot.name} is not a T1 account"
     factors = "\n".join(f"- {f.name[:1].upper()}{f.name[1:]}: {f.note}" for f in health.top_factors)
-    return (f"{snapshot.name} is {health.band}{score}; routed to renewal rescue instead of "
-            f"upsell. {reason[:1].upper()}{reason[1:]}.\n"
+    return (f"{snapshot.name} is {health.band}{score}{why}: stabilise the relationship before "
+            "any upsell, so it goes to renewal rescue, not to an expansion follow-up.\n"
             + (f"Top factors:\n{factors}\n" if factors else "")
             + (f"Renewal date: {snapshot.renewal_date.isoformat()}\n"
                if snapshot.renewal_date else ""))

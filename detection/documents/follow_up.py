@@ -140,7 +140,9 @@ def hypothesis_line(findings: AccountFindings,
                 f"{said.topic}; confirm the scope and timing of that first{also}", evidence)
     if findings.hypotheses:
         top = findings.hypotheses[0]
-        return top.title, evidence
+        why = next((e.removeprefix("Peers: ") for e in top.evidence
+                    if not e.startswith(("Estimate ", "Value: "))), None)
+        return (f"{top.title} — {why.rstrip('.')}" if why else top.title), evidence
     if signals:
         return (f"{signal_label(signals[0].type)} points to demand for more of what they use",
                 evidence)

@@ -49,8 +49,8 @@ def _health_decline(
             "health_decline",
             clear=False,
             summary=(
-                f"Health score fell {num(drop)} points, from {num(previous)} ({source}) to"
-                f" {num(current)}."
+                f"Health score fell {num(drop)} points to {num(current)}; it was"
+                f" {num(previous)} {source}."
             ),
             episode=f"decline:{year}-W{week:02d}",
             source_ids=(facts.snapshot.id,),

@@ -58,7 +58,11 @@ def test_given_follow_up_then_contact_hypothesis_openers_and_five_questions(focu
     text = follow_up_brief(world.focus_snapshot(), focus_findings, due=date(2026, 11, 4),
                            ae_name="Alex Morgan")
     assert "Who to call: Dana Kim, VP Operations (Champion; last touch 2026-10-28)" in text
-    assert f"Hypothesis: {focus_findings.hypotheses[0].title}." in text
+    top = focus_findings.hypotheses[0]
+    line = next(li for li in text.splitlines() if li.startswith("Hypothesis: "))
+    assert line.startswith(f"Hypothesis: {top.title} — ")  # the title, then why
+    why = line.removeprefix(f"Hypothesis: {top.title} — ").rstrip(".")
+    assert any(why in e for e in top.evidence)
     openers = [line for line in text.splitlines() if line[:3] in ("1. ", "2. ", "3. ")
                and line[3:4] == '"']
     assert 2 <= len(openers) <= 3 and all(o[4:].startswith("Dana, ") for o in openers)
