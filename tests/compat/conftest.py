@@ -60,7 +60,7 @@ def client_env(home: Path, ca_file: str) -> dict[str, str]:
     for key in [k for k in env if k.startswith(("SF_", "SFDX_"))]:
         env.pop(key)
     env.update(HOME=str(home), NODE_EXTRA_CA_CERTS=ca_file, SF_DISABLE_TELEMETRY="true",
-               SF_AUTOUPDATE_DISABLE="true", SF_USE_GENERIC_UNIX_KEYCHAIN="true",
+               SF_AUTOUPDATE_DISABLE="true", SF_DISABLE_AUTOUPDATE="true", SF_USE_GENERIC_UNIX_KEYCHAIN="true",
                SF_SKIP_NEW_VERSION_CHECK="true", SF_DISABLE_DNS_CHECK="true", SF_LOG_LEVEL="error",
                SF_CONTAINER_MODE="false", NO_COLOR="1")
     return env

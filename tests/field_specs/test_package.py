@@ -60,7 +60,7 @@ def test_given_package_when_converted_by_the_real_sf_cli_then_it_succeeds(
         project: Path, tmp_path: Path) -> None:
     prefix = npm_tool("sf-cli", [SF_CLI])
     env = node_env(prefix / "node_modules" / ".bin")
-    env.update(SF_DISABLE_TELEMETRY="true", SF_AUTOUPDATE_DISABLE="true",
+    env.update(SF_DISABLE_TELEMETRY="true", SF_AUTOUPDATE_DISABLE="true", SF_DISABLE_AUTOUPDATE="true",
                SF_SKIP_NEW_VERSION_CHECK="true", HOME=str(tmp_path))
     out = tmp_path / "mdapi"
     done = subprocess.run(
