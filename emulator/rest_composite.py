@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from emulator.api import ROUTER, ApiCall, ApiResponse, run_subrequest
+from emulator.composite_limits import check_heavy_subrequests
 from emulator.errors import ApiError, RecordError
 from emulator.rest_sobjects import OBJ, object_or_404
 from emulator.schema import UnknownObject
@@ -191,6 +192,7 @@ def composite(call: ApiCall) -> ApiResponse:
         raise ApiError(400, "JSON_PARSER_ERROR", "compositeRequest is required")
     if len(requests_) > MAX_SUBREQUESTS:
         raise ApiError(400, "INVALID_API_INPUT", f"Composite requests may hold at most {MAX_SUBREQUESTS} subrequests")
+    check_heavy_subrequests(requests_)
     all_or_none = bool(body.get("allOrNone", False))
     outputs: list[dict[str, Any]] = []
     bodies: dict[str, Any] = {}

@@ -16,7 +16,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jwt
 import requests
@@ -24,6 +24,9 @@ from simple_salesforce import Salesforce
 
 from integration.errors import ADMIN_HINTS, Action, AuthenticationFailed, classify_response
 from service.settings import SalesforceSettings
+
+if TYPE_CHECKING:
+    from integration.token_cache import SharedTokenCache
 
 TOKEN_PATH = "/services/oauth2/token"  # noqa: S105 - a URL path, not a secret
 DEFAULT_TIMEOUT: tuple[float, float] = (10.0, 120.0)  # (connect, read) seconds
@@ -147,14 +150,20 @@ class Connection:
         settings: how to reach the org.
         session: the HTTP session (built with ``make_session`` when None).
         on_auth: called once per token request (the gateway counts it as an ``auth`` call).
+        token_cache: the org's token shared across processes (None: one login per
+            Connection).
     """
 
     def __init__(self, settings: SalesforceSettings, session: requests.Session | None = None,
-                 on_auth: Callable[[], None] | None = None) -> None:
+                 on_auth: Callable[[], None] | None = None,
+                 token_cache: SharedTokenCache | None = None) -> None:
         self.settings = settings
         self.session = session or make_session(settings)
         self._on_auth = on_auth or (lambda: None)
+        self.token_cache = token_cache
         self._client: Salesforce | None = None
+        self._token: Token | None = None
+        self._refused: Token | None = None
         self.instance_url: str | None = None
         self.user_id: str | None = None  # the integration user (from the token's identity URL)
 
@@ -170,11 +179,26 @@ class Connection:
         assert self._client is not None
         return self._client
 
-    def authenticate(self) -> Salesforce:
-        """Get a fresh token and rebuild the client in session mode."""
+    def _login(self) -> Token:
         if self.settings.auth != "session":
             self._on_auth()
-        token = authenticate(self.settings, self.session)
+        return authenticate(self.settings, self.session)
+
+    def invalidate(self) -> None:
+        """The org refused the current token: never use it again (nor let other processes)."""
+        if self._token is not None:
+            self._refused = self._token
+            if self.token_cache is not None:
+                self.token_cache.drop(self._token)
+        self._client = None
+
+    def authenticate(self) -> Salesforce:
+        """Get a token (the shared one, else a login) and rebuild the client in session mode."""
+        if self.token_cache is not None and self.settings.auth != "session":
+            token = self.token_cache.fetch(self._login, refused=self._refused)
+        else:
+            token = self._login()
+        self._token, self._refused = token, None
         self.instance_url = token.instance_url.rstrip("/")
         self.user_id = token.user_id or self.user_id
         self._client = Salesforce(

@@ -34,6 +34,7 @@ from integration.errors import (
     classify,
     fail_fast,
 )
+from integration.token_cache import SharedTokenCache
 from service.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -106,9 +107,12 @@ class SalesforceGateway:
                       policy: RetryPolicy | None = None,
                       sleep: Callable[[float], None] = DEFAULT_SLEEP,
                       poll_sleep: Callable[[float], None] = time.sleep,
-                      max_calls: int | None = None) -> SalesforceGateway:
-        """A gateway for the org of ``settings`` (nothing is sent until the first call)."""
-        connection = Connection(settings.salesforce, session or make_session(settings.salesforce))
+                      max_calls: int | None = None,
+                      token_cache: SharedTokenCache | None = None) -> SalesforceGateway:
+        """A gateway for the org of ``settings`` (nothing is sent until the first call);
+        with ``token_cache`` it shares the org's OAuth token with other processes."""
+        connection = Connection(settings.salesforce, session or make_session(settings.salesforce),
+                                token_cache=token_cache)
         budget = ApiBudget(settings.api_budget_percent, max_calls=max_calls)
         return cls(connection, budget, policy=policy, sleep=sleep, poll_sleep=poll_sleep)
 
@@ -165,7 +169,7 @@ class SalesforceGateway:
                     # One re-authentication per call: a second 401 means bad credentials.
                     reauthenticated = True
                     log.info("session expired; re-authenticating once and replaying")
-                    self.connection._client = None
+                    self.connection.invalidate()
                     continue
                 if verdict.action is Action.RETRY and attempt + 1 < self.policy.max_attempts:
                     delay = self.policy.delay(attempt)

@@ -22,6 +22,12 @@ from simple_salesforce import format_soql
 
 from integration.budget import BudgetExhausted
 from integration.bulk_ingest import bulk_ingest
+from integration.composite import (
+    CollectionRequest,
+    SubResult,
+    composite_collections,
+    composite_queries,
+)
 from integration.contracts import Record, RecordError, RecordWrite, WriteOutcome
 from integration.errors import Action, SalesforceFailure, record_action
 from integration.gateway import SalesforceGateway, check_api_name
@@ -60,6 +66,27 @@ class _Send:
     note: tuple[RecordError, ...] = ()
 
 
+@dataclass
+class _Collection:
+    """One sObject Collections request (<= 200 records) waiting to be sent."""
+
+    mode: str  # update | upsert | create
+    sobject: str
+    pending: list[_Send]
+    ext_field: str | None = None
+    recheck: Callable[[list[_Send]], list[_Send]] | None = None
+
+    @property
+    def method(self) -> str:
+        return "POST" if self.mode == "create" else "PATCH"
+
+    @property
+    def path(self) -> str:
+        if self.mode == "upsert":
+            return f"composite/sobjects/{self.sobject}/{self.ext_field}"
+        return "composite/sobjects"
+
+
 def _id_key(value: str) -> str:
     return value[:15]  # the 15-character form is the case-sensitive identity
 
@@ -84,6 +111,8 @@ class RecordWriter:
         self.options = options
         self.exhausted: BudgetExhausted | None = None
         self._created: set[str] = set()  # ids created by the current apply()
+        self._prefetched: dict[str, list[Record]] = {}  # lookup SOQL -> rows (this stage)
+        self._queued: list[_Collection] = []  # collection writes of this stage
 
     def apply(self, writes: Sequence[RecordWrite]) -> list[WriteOutcome]:
         """Apply ``writes``; one outcome per write, in the order given.
@@ -135,6 +164,10 @@ class RecordWriter:
         for i, w in ready:
             key_field = w.external_id_field or w.dedupe_field or ",".join(w.natural_key)
             groups.setdefault((w.op, check_api_name(w.sobject), key_field), []).append((i, w))
+        self._prefetched = {}
+        self._queued = []
+        self._after_flush: list[Callable[[], None]] = []
+        self._prefetch(groups)
         for (op, sobject, key_field), items in groups.items():
             if op == "update":
                 self._updates(sobject, items, outcomes)
@@ -146,25 +179,82 @@ class RecordWriter:
                 self._creates(sobject, items, outcomes)
             else:
                 raise ValueError(f"unknown write op {op!r}")
+        self._prefetched = {}
+        self._flush(outcomes)
+        for settle in self._after_flush:
+            settle()
+
+    def _lookup_soqls(self, sobject: str, key_field: str, values: Sequence[Any],
+                      fields: Sequence[str]) -> list[str]:
+        """The queries of one lookup: <= ``in_chunk`` keys each."""
+        select = ", ".join(dict.fromkeys(check_api_name(f) for f in ("Id", key_field, *fields)))
+        distinct = list(dict.fromkeys(v for v in values if v is not None))
+        return [format_soql("SELECT {:literal} FROM {:literal} WHERE {:literal} IN {}",
+                            select, sobject, check_api_name(key_field), list(chunk))
+                for chunk in chunks(distinct, self.options.in_chunk)]
 
     def _lookup(self, sobject: str, key_field: str, values: Sequence[Any],
                 fields: Sequence[str], unique: bool = True) -> Any:
         """Existing records whose ``key_field`` is in ``values`` (<= in_chunk per query).
 
+        Queries the stage prefetched in composite calls are answered from there (once);
+        others (re-checks after a lost reply) are sent on their own.
         Returns key -> record when ``unique``, else the list of records.
         """
-        select = ", ".join(dict.fromkeys(check_api_name(f) for f in ("Id", key_field, *fields)))
         found: dict[Any, Record] = {}
         rows: list[Record] = []
-        distinct = list(dict.fromkeys(v for v in values if v is not None))
-        for chunk in chunks(distinct, self.options.in_chunk):
-            soql = format_soql("SELECT {:literal} FROM {:literal} WHERE {:literal} IN {}",
-                               select, sobject, check_api_name(key_field), list(chunk))
-            for record in self.gateway.iter_records(soql):
+        for soql in self._lookup_soqls(sobject, key_field, values, fields):
+            records = self._prefetched.pop(soql, None)
+            for record in records if records is not None else self.gateway.iter_records(soql):
                 value = record.get(key_field)
                 found[_id_key(value) if key_field == "Id" else value] = record
                 rows.append(record)
         return found if unique else rows
+
+    def _prefetch(self, groups: Mapping[tuple[str, str, str], list[tuple[int, RecordWrite]]]
+                  ) -> None:
+        """Send every lookup the stage's groups will make, five queries per composite call."""
+        soqls: list[str] = []
+        for (op, sobject, key_field), items in groups.items():
+            for lookup in self._lookups_of(op, sobject, key_field, items):
+                soqls.extend(self._lookup_soqls(sobject, *lookup))
+        soqls = list(dict.fromkeys(soqls))
+        if len(soqls) > 1:
+            self._prefetched.update(zip(soqls, composite_queries(self.gateway, soqls),
+                                        strict=True))
+
+    def _lookups_of(self, op: str, sobject: str, key_field: str,
+                    items: list[tuple[int, RecordWrite]]
+                    ) -> list[tuple[str, list[Any], list[str]]]:
+        """(key field, values, fields) of the lookups ``op`` will make (see the ops below)."""
+        if op == "update":
+            unknown = [w for _, w in items if not _covers(w.current, w.fields)]
+            if not unknown:
+                return []
+            return [("Id", [w.record_id for w in unknown],
+                     sorted({f for w in unknown for f in w.fields}))]
+        if op == "upsert":
+            return [(key_field, [w.external_id for _, w in items],
+                     sorted({f for _, w in items for f in w.fields}))]
+        if op == "create_once":
+            return [(key_field, [w.dedupe_key for _, w in items], [])]
+        if op == "create":
+            return [(lead, values, fields)
+                    for lead, (values, fields) in self._twin_lookups(items).items()]
+        return []
+
+    def _twin_lookups(self, items: list[tuple[int, RecordWrite]]
+                      ) -> dict[str, tuple[list[Any], list[str]]]:
+        """Lookup field -> (parent values, fields to match) for twins of plain creates."""
+        lookups: dict[str, set[str]] = {}
+        for _, w in items:
+            lead, key = twin_key(w)
+            parent = w.fields.get(lead) if lead else None
+            # A parent created moments ago in this apply cannot have children yet.
+            if lead and parent is not None and _id_key(str(parent)) not in self._created:
+                lookups.setdefault(lead, set()).update(key)
+        return {lead: ([w.fields.get(lead) for _, w in items if twin_key(w)[0] == lead],
+                       sorted(key_fields)) for lead, key_fields in lookups.items()}
 
     # -- operations --------------------------------------------------------------------------
 
@@ -243,26 +333,21 @@ class RecordWriter:
             return [s for s in pending if s.write.dedupe_key not in found]
 
         self._send("create", sobject, sends, outcomes, key_field=key_field, recheck=recheck)
-        for i, w in duplicates:
-            twin = outcomes.get(first[w.dedupe_key])
-            if twin is not None:
-                outcomes[i] = WriteOutcome(w, "unchanged", twin.record_id, twin.errors)
+
+        def settle_duplicates() -> None:
+            for i, w in duplicates:
+                twin = outcomes.get(first[w.dedupe_key])
+                if twin is not None:
+                    outcomes[i] = WriteOutcome(w, "unchanged", twin.record_id, twin.errors)
+
+        self._after_flush.append(settle_duplicates)
 
     def _creates(self, sobject: str, items: list[tuple[int, RecordWrite]],
                  outcomes: dict[int, WriteOutcome]) -> None:
         """Plain inserts; a twin already in the org (same parent, same values) is kept."""
-        lookups: dict[str, set[str]] = {}
-        for _, w in items:
-            lead, key = twin_key(w)
-            parent = w.fields.get(lead) if lead else None
-            # A parent created moments ago in this apply cannot have children yet.
-            if lead and parent is not None and _id_key(str(parent)) not in self._created:
-                lookups.setdefault(lead, set()).update(key)
         existing: list[Record] = []
-        for lead, key_fields in lookups.items():
-            values = [w.fields.get(lead) for _, w in items if twin_key(w)[0] == lead]
-            existing.extend(self._lookup(sobject, lead, values, sorted(key_fields),
-                                         unique=False))
+        for lead, (values, key_fields) in self._twin_lookups(items).items():
+            existing.extend(self._lookup(sobject, lead, values, key_fields, unique=False))
         sends: list[_Send] = []
         for i, w in items:
             lead, key = twin_key(w)
@@ -279,13 +364,15 @@ class RecordWriter:
               outcomes: dict[int, WriteOutcome], *, ext_field: str | None = None,
               key_field: str | None = None,
               recheck: Callable[[list[_Send]], list[_Send]] | None = None) -> None:
+        """Large groups go to a Bulk API 2.0 job now; the rest is queued in collections of
+        200 for ``_flush`` to pack into composite calls."""
         if not sends:
             return
         bulk_key = "Id" if mode == "update" else ext_field or key_field
         if len(sends) > self.options.bulk_threshold and bulk_key:
             sends = self._send_bulk(mode, sobject, sends, outcomes, bulk_key, ext_field)
         for chunk in chunks(sends, self.options.collection_size):
-            self._send_collection(mode, sobject, list(chunk), outcomes, ext_field, recheck)
+            self._queued.append(_Collection(mode, sobject, list(chunk), ext_field, recheck))
 
     def _status(self, mode: str, result: Mapping[str, Any]) -> str:
         if mode == "update":
@@ -294,60 +381,80 @@ class RecordWriter:
             return "created" if result.get("created", True) else "updated"
         return "created"
 
-    def _send_collection(self, mode: str, sobject: str, pending: list[_Send],
-                         outcomes: dict[int, WriteOutcome], ext_field: str | None,
-                         recheck: Callable[[list[_Send]], list[_Send]] | None) -> None:
-        method, path = {"update": ("PATCH", "composite/sobjects"),
-                        "upsert": ("PATCH", f"composite/sobjects/{sobject}/{ext_field}"),
-                        "create": ("POST", "composite/sobjects")}[mode]
+    def _flush(self, outcomes: dict[int, WriteOutcome]) -> None:
+        """Send the queued collections, five per composite call; record-level RETRY errors
+        (UNABLE_TO_LOCK_ROW) and transient subrequest failures are re-sent for those
+        records only, up to ``record_retry_attempts`` rounds."""
+        work, self._queued = self._queued, []
         last_errors: dict[int, tuple[RecordError, ...]] = {}
         for attempt in range(self.options.record_retry_attempts):
-            results, pending = self._post(method, path, sobject, pending, recheck)
-            if len(results or []) != len(pending):
-                raise SalesforceFailure("BAD_COLLECTION_REPLY",
-                                        f"{len(pending)} records sent, "
-                                        f"{len(results or [])} results")
-            retry: list[_Send] = []
-            for send, res in zip(pending, results, strict=True):
-                if res.get("success"):
-                    outcomes[send.index] = WriteOutcome(send.write, self._status(mode, res),
-                                                        res.get("id") or send.body.get("Id"),
-                                                        send.note)
-                    continue
-                errors = result_errors(res)
-                if errors and all(record_action(e.status_code) is Action.RETRY for e in errors):
-                    retry.append(send)
-                    last_errors[send.index] = errors
-                else:
-                    outcomes[send.index] = WriteOutcome(send.write, "failed",
-                                                        send.body.get("Id"), errors)
-            if not retry:
+            if not work:
                 return
-            log.info("%d %s records hit transient errors; retrying them", len(retry), sobject)
-            self.gateway.sleep(self.gateway.policy.delay(attempt))
-            pending = retry
-        for send in pending:
-            outcomes[send.index] = WriteOutcome(send.write, "failed", send.body.get("Id"),
-                                                last_errors.get(send.index, ()))
+            answers = self._post(work)
+            again: list[_Collection] = []
+            for job, answer in zip(work, answers, strict=True):
+                retry = self._settle(job, answer, outcomes, last_errors)
+                if retry:
+                    again.append(replace(job, pending=retry))
+            if again:
+                log.info("%d records hit transient errors; retrying them",
+                         sum(len(j.pending) for j in again))
+                self.gateway.sleep(self.gateway.policy.delay(attempt))
+            work = again
+        for job in work:
+            for send in job.pending:
+                outcomes[send.index] = WriteOutcome(send.write, "failed", send.body.get("Id"),
+                                                    last_errors.get(send.index, ()))
 
-    def _post(self, method: str, path: str, sobject: str, pending: list[_Send],
-              recheck: Callable[[list[_Send]], list[_Send]] | None
-              ) -> tuple[list[dict[str, Any]], list[_Send]]:
-        """One collection call; the body is rebuilt per attempt after ``recheck``."""
-        state = {"pending": pending}
+    def _settle(self, job: _Collection, answer: SubResult, outcomes: dict[int, WriteOutcome],
+                last_errors: dict[int, tuple[RecordError, ...]]) -> list[_Send]:
+        """Record one subrequest's per-record results; return the sends to try again."""
+        if not job.pending:
+            return []
+        if not answer.ok:
+            # The whole subrequest failed (the others in the composite stand on their own).
+            errors = answer.errors()
+            for send in job.pending:
+                last_errors[send.index] = errors
+            if all(record_action(e.status_code) is Action.RETRY for e in errors):
+                return list(job.pending)
+            for send in job.pending:
+                outcomes[send.index] = WriteOutcome(send.write, "failed", send.body.get("Id"),
+                                                    errors)
+            return []
+        results = answer.body if isinstance(answer.body, list) else []
+        if len(results) != len(job.pending):
+            raise SalesforceFailure("BAD_COLLECTION_REPLY", f"{len(job.pending)} records sent, "
+                                    f"{len(results)} results")
+        retry: list[_Send] = []
+        for send, res in zip(job.pending, results, strict=True):
+            if res.get("success"):
+                outcomes[send.index] = WriteOutcome(send.write, self._status(job.mode, res),
+                                                    res.get("id") or send.body.get("Id"),
+                                                    send.note)
+                continue
+            errors = result_errors(res)
+            if errors and all(record_action(e.status_code) is Action.RETRY for e in errors):
+                retry.append(send)
+                last_errors[send.index] = errors
+            else:
+                outcomes[send.index] = WriteOutcome(send.write, "failed",
+                                                    send.body.get("Id"), errors)
+        return retry
 
-        def before_retry() -> None:
-            if recheck is not None:
-                state["pending"] = recheck(state["pending"])
+    def _post(self, work: list[_Collection]) -> list[SubResult]:
+        """The collections in composite calls; a lost reply re-checks create-once keys
+        before the bodies are rebuilt (so nothing is created twice)."""
+        def before_retry(indexes: Sequence[int]) -> None:
+            for i in indexes:
+                if work[i].recheck is not None and work[i].pending:
+                    work[i].pending = work[i].recheck(work[i].pending)
 
-        def send(sf: Any) -> list[dict[str, Any]]:
-            if not state["pending"]:
-                return []
-            body = collection_body(sobject, [s.body for s in state["pending"]])
-            return sf.restful(path, method=method, json=body) or []
-
-        results = self.gateway.call("collection_write", send, before_retry=before_retry)
-        return results, state["pending"]
+        requests = [CollectionRequest(job.method, job.path,
+                                      lambda job=job: collection_body(
+                                          job.sobject, [s.body for s in job.pending]))
+                    for job in work]
+        return composite_collections(self.gateway, requests, before_retry)
 
     def _send_bulk(self, mode: str, sobject: str, sends: list[_Send],
                    outcomes: dict[int, WriteOutcome], key_field: str,

@@ -17,6 +17,7 @@ from crm_mapping.store import MappingStore
 from integration.contracts import ReadSpec
 from integration.gateway import SalesforceGateway
 from integration.state import RunStore
+from integration.token_cache import SharedTokenCache
 from service.settings import Settings
 from workers.portfolio import PortfolioStore
 from workers.queues import connect
@@ -57,8 +58,9 @@ class Runtime:
         return PortfolioStore(self.redis, self.org_key)
 
     def gateway(self) -> SalesforceGateway:
-        """A fresh gateway (its own call ledger) for one job."""
-        return SalesforceGateway.from_settings(self.settings)
+        """A fresh gateway (its own call ledger) for one job, sharing the org's token."""
+        cache = SharedTokenCache(self.redis, f"radar:{self.org_key}:oauth:token")
+        return SalesforceGateway.from_settings(self.settings, token_cache=cache)
 
     def checked_spec(self, gateway: SalesforceGateway,
                      mapping: FieldMapping) -> tuple[ReadSpec, PreflightReport]:

@@ -1,0 +1,110 @@
+"""API calls of every path of the issue-14 table, counted by the emulator around the CLI.
+
+For one generated org: ``radar sync --full --inline`` (read + detect + write-back, one
+burst worker in a subprocess), then ``radar sync --inline`` with nothing changed (the
+incremental back-sync), then ``radar sync --account ID --inline`` (what an event costs).
+Each figure is the emulator's own metered counter (``limits/`` DailyApiRequests) before
+and after, with its calls by kind, beside the computed minimum of that path.
+
+    python -m bench.frugal --accounts 2000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import subprocess
+import sys
+import time
+from typing import Any
+
+from bench.orgs import DEFAULT_CACHE, BenchOrg, bench_org
+
+GOALS = {"full@2000": 70, "full@10000": 160, "full@100000": 400, "incremental": 4,
+         "account": 3}
+MAX_QUERY_OR_COLLECTION_PER_COMPOSITE = 5  # Composite: at most 5 query/collection subrequests
+RECORDS_PER_COMPOSITE = 5 * 200
+
+
+def _sync(org: BenchOrg, *args: str) -> dict[str, Any]:
+    """Run ``radar sync ARGS --inline`` and count the metered calls it cost."""
+    before_api, before_kind = org.api_used(), org.calls_by_kind()
+    before_logins = int(org.emu.org.usage.snapshot().get("logins", 0) or 0)
+    started = time.perf_counter()
+    proc = subprocess.run(  # noqa: S603 - our own CLI with fixed arguments
+        [sys.executable, "-m", "service.cli", "sync", *args, "--inline"],
+        env=org.env, capture_output=True, text=True, timeout=3 * 3600, check=False)
+    wall = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise RuntimeError(f"radar sync {' '.join(args)} failed:\n{proc.stderr[-3000:]}")
+    after_kind = org.calls_by_kind()
+    kinds = {k: after_kind.get(k, 0) - before_kind.get(k, 0) for k in sorted(after_kind)}
+    return {"calls": org.api_used() - before_api,
+            "by_kind": {k: v for k, v in kinds.items() if v},
+            "logins": int(org.emu.org.usage.snapshot().get("logins", 0) or 0) - before_logins,
+            "wall_s": round(wall, 2), "written": proc.stdout.strip().splitlines()[-1:]}
+
+
+def _records_written(org: BenchOrg) -> int:
+    """Rows the service wrote (created or updated by the integration user), from the store."""
+    store = org.emu.store
+    total = 0
+    for sobject in ("Account", "Contact", "Task", "Opportunity", "OpportunityContactRole",
+                    "Event", "ContentVersion"):
+        try:
+            rows = store.query(f"SELECT COUNT() FROM {sobject} WHERE LastModifiedBy.Alias = "
+                               "'integ'")
+            total += int(rows[0]["expr0"]) if rows else 0
+        except Exception:  # noqa: BLE001 - an object or field this org lacks
+            continue
+    return total
+
+
+def minimum_full(records_read: int, records_written: int) -> int:
+    """The fewest calls a full scan could make: its reads in 2,000-row pages, its writes in
+    composites of five 200-record collections (1,000 records a call)."""
+    return math.ceil(records_read / 2000) + math.ceil(records_written / RECORDS_PER_COMPOSITE)
+
+
+def measure(org: BenchOrg) -> dict[str, Any]:
+    """The three rows of the table for ``org``."""
+    full = _sync(org, "--full")
+    incremental = _sync(org)
+    account_id = org.emu.store.query("SELECT Id FROM Account ORDER BY Id LIMIT 1")[0]["Id"]
+    account = _sync(org, "--account", account_id)
+    size = org.accounts
+    rows = {
+        f"full@{size}": full,
+        "incremental": incremental,
+        "account": account,
+    }
+    for key, row in rows.items():
+        goal = GOALS.get(key)
+        row["goal"] = goal
+        row["pass"] = goal is None or row["calls"] <= goal
+    records = int(org.generation.get("records") or 0)
+    written = sum(v for k, v in full["by_kind"].items() if False) or None
+    rows[f"full@{size}"]["minimum_read_calls"] = math.ceil(records / 2000) if records else None
+    rows["incremental"]["minimum"] = 1
+    rows["account"]["minimum"] = 1
+    del written
+    return {"accounts": size, "rows": rows}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--accounts", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--no-cache", action="store_true")
+    args = parser.parse_args(argv)
+    cache = None if args.no_cache else DEFAULT_CACHE
+    with bench_org(args.accounts, seed=args.seed, cache_dir=cache,
+                   note=lambda m: print(m, file=sys.stderr)) as org:
+        result = measure(org)
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
