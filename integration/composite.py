@@ -93,7 +93,25 @@ def _send(gateway: SalesforceGateway, build: Callable[[], list[dict[str, Any]]],
     return gateway.call("composite", send, before_retry=before_retry)
 
 
-def composite_queries(gateway: SalesforceGateway, soqls: Sequence[str]) -> list[list[Record]]:
+def composite_pages(gateway: SalesforceGateway, soqls: Sequence[str],
+                    include_deleted: bool = False) -> list[dict[str, Any] | None]:
+    """The first result page of each query (``totalSize``, ``records``, ``nextRecordsUrl``),
+    five queries a composite call; None for a query the composite could not run."""
+    endpoint = "queryAll" if include_deleted else "query"
+    pages: list[dict[str, Any] | None] = []
+    for batch in _batches(list(soqls)):
+        subrequests = [{"method": "GET", "referenceId": f"q{i}",
+                        "url": _url(gateway, f"{endpoint}/?q=" + quote(soql, safe=""))}
+                       for i, soql in enumerate(batch)]
+        answers = _send(gateway, lambda subs=subrequests: subs)
+        for i in range(len(batch)):
+            answer = answers.get(f"q{i}", SubResult(500))
+            pages.append(answer.body if answer.ok and isinstance(answer.body, dict) else None)
+    return pages
+
+
+def composite_queries(gateway: SalesforceGateway, soqls: Sequence[str],
+                      include_deleted: bool = False) -> list[list[Record]]:
     """The records of each SOQL query, five queries a call; attributes stripped.
 
     A query with more pages continues with ``query_more`` (one call a page, as any read);
@@ -101,22 +119,18 @@ def composite_queries(gateway: SalesforceGateway, soqls: Sequence[str]) -> list[
     retried or raised) by the gateway like any other read.
     """
     results: list[list[Record]] = []
-    for batch in _batches(list(soqls)):
-        subrequests = [{"method": "GET", "referenceId": f"q{i}",
-                        "url": _url(gateway, "query/?q=" + quote(soql, safe=""))}
-                       for i, soql in enumerate(batch)]
-        answers = _send(gateway, lambda subs=subrequests: subs)
-        for i, soql in enumerate(batch):
-            answer = answers.get(f"q{i}", SubResult(500))
-            if not answer.ok or not isinstance(answer.body, dict):
-                results.append(list(gateway.iter_records(soql)))
-                continue
-            page = answer.body
-            rows = [strip_attributes(r) for r in page.get("records", [])]
-            while not page.get("done", True) and page.get("nextRecordsUrl"):
-                page = gateway.query_more(page["nextRecordsUrl"])
-                rows.extend(strip_attributes(r) for r in page.get("records", []))
-            results.append(rows)
+    for soql, page in zip(soqls, composite_pages(gateway, soqls, include_deleted),
+                          strict=True):
+        if page is None:
+            results.append(list(gateway.iter_records(soql, include_deleted=include_deleted)))
+            continue
+        rows = [strip_attributes(r) for r in page.get("records", [])]
+        for _ in range(1_000_000):  # bounded: one page per call
+            if page.get("done", True) or not page.get("nextRecordsUrl"):
+                break
+            page = gateway.query_more(page["nextRecordsUrl"])
+            rows.extend(strip_attributes(r) for r in page.get("records", []))
+        results.append(rows)
     return results
 
 

@@ -2,7 +2,8 @@
 
 Strategy (per object of the ReadSpec):
 
-1. One ``SELECT COUNT() FROM Obj`` decides the API.
+1. One ``SELECT COUNT() FROM Obj`` decides the API; the probes of all objects travel
+   five to a ``POST composite`` call (the whole composite counts as one API call).
 2. REST when count <= ``bulk_threshold``: one SOQL ordered by the account path
    (``ORDER BY AccountId, Id``), paged at 2,000 (``Sforce-Query-Options: batchSize=2000``,
    the default and maximum page, SOQL and SOSL Reference "Change the Batch Size in
@@ -39,6 +40,7 @@ from integration.gateway import PAGE_SIZE, check_api_name
 
 BULK_THRESHOLD = 20_000  # above this count an object is read with Bulk API 2.0
 BULK_MAX_RECORDS = 50_000  # rows per Bulk API 2.0 result page (maxRecords)
+COUNTS_PER_CALL = 5  # COUNT() probes per composite call (at most 5 query subrequests)
 IN_CHUNK = 200  # ids per `IN (...)` list: ~4 KB of URI, far below the 16 KB limit
 
 # (parent sobject, child sobject) -> child relationship name, for subquery folding.
@@ -119,22 +121,26 @@ def planned_calls(counts: Mapping[str, int], spec: ReadSpec | None = None,
                   options: ReadOptions = ReadOptions()) -> int:
     """Fewest API calls a full scan of objects with ``counts`` rows can spend.
 
-    Sum over objects: REST 1 + max(1, ceil(n/2000)); Bulk 1 + 3 + max(1, ceil(n/50000));
-    folded child 0 (its rows ride in its parent's pages). Without ``spec`` every key of
-    ``counts`` is read on its own (no folding). Authentication is not metered.
+    Sum over objects: REST max(1, ceil(n/2000)); Bulk 3 + max(1, ceil(n/50000)); folded
+    child 0 (its rows ride in its parent's pages); plus the COUNT() probes of the objects
+    not folded, five to a composite call. Without ``spec`` every key of ``counts`` is read
+    on its own (no folding). Authentication is not metered.
     """
     if spec is None:
         spec = ReadSpec(tuple(ObjectRead(k, k, ("Id",)) for k in counts))
     apis = strategies(spec, counts, options)
     total = 0
+    counted = 0
     for obj in spec.objects:
         n = counts.get(obj.logical, 0)
         api = apis[obj.logical]
         if api == "rest":
-            total += 1 + rest_pages(n, options)
+            total += rest_pages(n, options)
+            counted += 1
         elif api == "bulk":
-            total += 1 + bulk_steps(n, options)
-    return total
+            total += bulk_steps(n, options)
+            counted += 1
+    return total + math.ceil(counted / COUNTS_PER_CALL)
 
 
 def naive_calls(accounts: int, child_objects: int, records_written: int) -> int:

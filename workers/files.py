@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from simple_salesforce import format_soql
 
+from integration.composite import composite_queries
 from integration.contracts import RecordWrite, WriteOutcome
 from integration.gateway import SalesforceGateway
 from integration.writer import RecordWriter
@@ -42,32 +43,34 @@ class AccountFile:
 
 
 def _latest(gateway: SalesforceGateway, account_ids: Sequence[str]) -> dict[tuple[str, str], dict]:
-    """(account id, title) -> the latest version of our file on that account."""
+    """(account id, title) -> the latest version of our file on that account.
+
+    Two rounds of lookups (links, then versions), each packed five queries to a composite
+    call: 1,000 accounts cost two calls.
+    """
     documents: dict[str, str] = {}  # document id -> account id
-    for start in range(0, len(account_ids), IN_CHUNK):
-        chunk = list(account_ids[start:start + IN_CHUNK])
-        soql = format_soql("SELECT ContentDocumentId, LinkedEntityId FROM ContentDocumentLink "
-                           "WHERE LinkedEntityId IN {}", chunk)
-        for link in gateway.iter_records(soql):
+    soqls = [format_soql("SELECT ContentDocumentId, LinkedEntityId FROM ContentDocumentLink "
+                         "WHERE LinkedEntityId IN {}", list(account_ids[start:start + IN_CHUNK]))
+             for start in range(0, len(account_ids), IN_CHUNK)]
+    for rows in composite_queries(gateway, soqls):
+        for link in rows:
             documents[link["ContentDocumentId"]] = link["LinkedEntityId"]
     latest: dict[tuple[str, str], dict] = {}
     ids = sorted(documents)
-    for start in range(0, len(ids), IN_CHUNK):
-        soql = format_soql("SELECT Id, ContentDocumentId, Title, Description FROM ContentVersion "
-                           "WHERE IsLatest = true AND ContentDocumentId IN {} AND Title LIKE {}",
-                           ids[start:start + IN_CHUNK], TITLE_PREFIX + "%")
-        for version in gateway.iter_records(soql):
+    soqls = [format_soql("SELECT Id, ContentDocumentId, Title, Description FROM ContentVersion "
+                         "WHERE IsLatest = true AND ContentDocumentId IN {} AND Title LIKE {}",
+                         ids[start:start + IN_CHUNK], TITLE_PREFIX + "%")
+             for start in range(0, len(ids), IN_CHUNK)]
+    for rows in composite_queries(gateway, soqls):
+        for version in rows:
             account = documents[version["ContentDocumentId"]]
             latest[(account, version["Title"])] = version
     return latest
 
 
-def sync_files(gateway: SalesforceGateway, files: Iterable[AccountFile]) -> list[WriteOutcome]:
-    """Create or re-version the given files; unchanged ones are left alone.
-
-    Returns:
-        The outcomes of the versions written (empty when nothing changed).
-    """
+def file_writes(gateway: SalesforceGateway, files: Iterable[AccountFile]) -> list[RecordWrite]:
+    """The ContentVersion creates that bring ``files`` up to date (none when unchanged),
+    to apply with the rest of an account's writes (they share the composite calls)."""
     wanted = list(files)
     if not wanted:
         return []
@@ -87,4 +90,14 @@ def sync_files(gateway: SalesforceGateway, files: Iterable[AccountFile]) -> list
             fields["ReasonForChange"] = "Refreshed by Expansion Radar"
         writes.append(RecordWrite(sobject="ContentVersion", op="create", fields=fields,
                                   ref=f"file:{item.account_id}:{item.title}"))
+    return writes
+
+
+def sync_files(gateway: SalesforceGateway, files: Iterable[AccountFile]) -> list[WriteOutcome]:
+    """Create or re-version the given files; unchanged ones are left alone.
+
+    Returns:
+        The outcomes of the versions written (empty when nothing changed).
+    """
+    writes = file_writes(gateway, files)
     return RecordWriter(gateway).apply(writes) if writes else []

@@ -4,8 +4,8 @@ Full scan, in two phases so every account is judged against the whole portfolio:
   1. ``full_scan`` reads the org once (integration's SyncRun, budget-aware, resumable),
      caches each account's records in Redis and builds the comparable-customer benchmark
      and the departed-champion index; then it enqueues write-back chunks.
-  2. ``writeback_chunk`` (at most one per org at a time, RQ rate limit) reloads 200
-     accounts from the cache, detects, plans and writes them in collections of 200.
+  2. ``writeback_chunk`` (at most one per org at a time, RQ rate limit) reloads 1,000
+     accounts from the cache, detects, plans and writes them in composite calls of five 200-record collections.
 Incremental back-sync and event-driven scans are single-pass: they reuse the portfolio
 state of the last full scan.
 """
@@ -29,7 +29,7 @@ from integration.sync import SyncRun
 from integration.writer import RecordWriter
 from workers import insights
 from workers.champion_spill import ChampionSpill
-from workers.files import sync_files
+from workers.files import file_writes, sync_files
 from workers.pipeline import ScanContext, process_bundle, snapshot_of
 from workers.queues import (
     DEFAULT_RETRY,
@@ -43,7 +43,9 @@ from workers.runtime import Runtime, runtime
 
 log = logging.getLogger(__name__)
 
-CHUNK = 200  # accounts per write-back job: keeps sObject Collections full
+# Accounts per write-back job: ~5 records are written per account, so a chunk fills about
+# five composite calls of five 200-record collections, and its lookups ride in as few.
+CHUNK = 1000
 
 
 # -- full scan ------------------------------------------------------------------------------
@@ -121,7 +123,7 @@ def enqueue_writeback(rt: Runtime, scan_id: str) -> int:
 
 
 def writeback_chunk(org_key: str, scan_id: str, account_ids: Sequence[str]) -> dict:
-    """Phase 2: detect, plan and write up to 200 accounts of a full scan."""
+    """Phase 2: detect, plan and write up to ``CHUNK`` accounts of a full scan."""
     rt = runtime(org_key)
     bundles = rt.portfolio.cached_bundles(scan_id, account_ids)
     if not bundles:
@@ -160,9 +162,10 @@ def _detect_and_write(rt: Runtime, gateway, sc: ScanContext, bundles: Sequence[A
         writes.extend(result.writes)
         results.append(result)
     writer = RecordWriter(gateway)
-    outcomes = writer.apply(writes)
-    if writer.exhausted is None:
-        outcomes += sync_files(gateway, [f for r in results for f in r.files])
+    # The files' creates share the composite calls of the other writes.
+    writes.extend(file_writes(gateway, [f for r in results for f in r.files]))
+    outcomes = [o for o in writer.apply(writes) if o.status != "deferred"
+                or o.write.sobject != "ContentVersion"]  # a deferred file is re-planned
     counts = Counter(o.status for o in outcomes)
     failures = [o for o in outcomes if o.status == "failed"]
     for failure in failures:

@@ -49,19 +49,21 @@ def test_given_default_spec_when_planned_then_line_items_fold_into_opportunities
     assert apis["opportunity_line_item"] == "folded"
     assert apis["contact"] == "bulk" and apis["product_usage"] == "bulk"
     expected = (
-        (1 + 5)  # account: count + 10,000/2,000 pages
-        + (1 + 4)  # contact: bulk 40,000 rows -> count + describe/create/poll + 1 page
-        + (1 + 8)  # opportunity (line items folded in: no call of their own)
-        + (1 + 5)  # case
-        + (1 + 6)  # usage: bulk, ceil(120,000/50,000) = 3 pages
-        + (1 + 9)  # task
-        + (1 + 1)  # product
+        5  # account: 10,000/2,000 pages
+        + 4  # contact: bulk 40,000 rows -> describe/create/poll + 1 page
+        + 8  # opportunity (line items folded in: no call of their own)
+        + 5  # case
+        + 6  # usage: bulk, ceil(120,000/50,000) = 3 pages
+        + 9  # task
+        + 1  # product
+        + 2  # seven COUNT() probes, five to a composite call
     )
     assert planned_calls(counts, spec) == expected
 
 
 def test_given_no_spec_when_planned_then_each_object_costed_alone() -> None:
-    assert planned_calls({"a": 0, "b": 4001}) == (1 + 1) + (1 + 3)
+    # a: one page; b: three pages; both COUNT() probes in one composite call
+    assert planned_calls({"a": 0, "b": 4001}) == 1 + 3 + 1
 
 
 def test_given_naive_strategy_when_costed_then_per_account_queries_dominate() -> None:

@@ -177,4 +177,5 @@ def test_given_unmapped_field_when_synced_then_run_fails_fast_and_is_recorded(se
     assert info.value.code == "INVALID_FIELD"
     run = store.recent_runs()[0]
     assert run["status"] == "failed" and "mapping" in run["message"]
-    assert gateway.ledger.counts["count"] == 1  # fail fast: no retries
+    # the COUNT() probe (one composite) passes; the query fails fast: no retries
+    assert gateway.ledger.counts["composite"] == 1 and gateway.ledger.counts["query_page"] == 1
