@@ -42,7 +42,8 @@ def _sync(org: BenchOrg, *args: str) -> dict[str, Any]:
     return {"calls": org.api_used() - before_api,
             "by_kind": {k: v for k, v in kinds.items() if v},
             "logins": int(org.emu.org.usage.snapshot().get("logins", 0) or 0) - before_logins,
-            "wall_s": round(wall, 2), "written": proc.stdout.strip().splitlines()[-1:]}
+            "wall_s": round(wall, 2), "written": proc.stdout.strip().splitlines()[-1:],
+            "log_tail": proc.stderr[-1500:]}
 
 
 def _written(row: dict[str, Any]) -> int:

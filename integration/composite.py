@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import quote
 
 from integration.contracts import RecordError
-from integration.gateway import Record, SalesforceGateway, strip_attributes
+from integration.gateway import Record, SalesforceGateway, check_api_name, strip_attributes
 
 MAX_SUBREQUESTS = 25
 MAX_QUERY_OR_COLLECTION = 5  # per composite: Query/QueryAll/QueryMore + sObject Collections
@@ -163,4 +163,22 @@ def composite_collections(gateway: SalesforceGateway, requests: Sequence[Collect
         answers = _send(gateway, build, before_retry=again)
         # A request left out of the last attempt had nothing left to send.
         out.extend(answers.get(f"c{i}", SubResult(200, [])) for i in batch)
+    return out
+
+
+def composite_describes(gateway: SalesforceGateway,
+                        sobjects: Sequence[str]) -> dict[str, dict[str, Any] | None]:
+    """``sobjects/{Obj}/describe`` of each object, 25 to a composite call (describes are
+    sObject resources, not queries, so the five-query cap does not apply); None for an
+    object the org does not have (or will not describe)."""
+    out: dict[str, dict[str, Any] | None] = {}
+    names = [check_api_name(s) for s in sobjects]
+    for batch in _batches(names, MAX_SUBREQUESTS):
+        subrequests = [{"method": "GET", "referenceId": f"d{i}",
+                        "url": _url(gateway, f"sobjects/{name}/describe")}
+                       for i, name in enumerate(batch)]
+        answers = _send(gateway, lambda subs=subrequests: subs)
+        for i, name in enumerate(batch):
+            answer = answers.get(f"d{i}", SubResult(500))
+            out[name] = answer.body if answer.ok and isinstance(answer.body, dict) else None
     return out

@@ -34,6 +34,7 @@ from integration.errors import (
     classify,
     fail_fast,
 )
+from integration.own_writes import padded
 from integration.token_cache import SharedTokenCache
 from service.settings import Settings
 
@@ -96,6 +97,8 @@ class SalesforceGateway:
         self.sleep = sleep
         self.poll_sleep = poll_sleep
         self.server_time: datetime | None = None
+        # Spans (org clock) of this gateway's write calls: see integration.own_writes.
+        self.write_spans: list[tuple[datetime, datetime]] = []
         self._describes: dict[str, dict[str, Any]] = {}
         self.connection._on_auth = lambda: self.ledger.add("auth")
         hooks = self.connection.session.hooks.setdefault("response", [])
@@ -273,6 +276,15 @@ class SalesforceGateway:
             return target, response.headers
 
         return self.call(kind, fetch)
+
+    def writing(self, fn: Callable[[], T]) -> T:
+        """Run ``fn`` (write calls) and remember its span on the org's clock."""
+        self.ensure_authenticated()  # the token reply's Date sets the org's clock
+        before = self.now()
+        try:
+            return fn()
+        finally:
+            self.write_spans.append(padded(before, self.now()))
 
     def ensure_authenticated(self) -> None:
         """Authenticate now if needed (unmetered), so ``user_id`` and ``now`` are the org's."""

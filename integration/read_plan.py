@@ -237,13 +237,16 @@ def normalize_stamp(value: Any) -> str | None:
 
 
 def build_changes(obj: ObjectRead, window_from: datetime, window_to: datetime,
-                  ignore_user: str | None = None, deleted_flag: bool = False) -> str:
+                  own_user: str | None = None, deleted_flag: bool = False,
+                  own_spans: Sequence[tuple[datetime, datetime]] = ()) -> str:
     """Id, account key and stamp of ``obj`` rows changed in the half-open window [from, to).
 
-    ``ignore_user``: the integration user's id; rows it modified last are its own
-    write-back echoing, not news (without this, every write would bring its account back
-    into the next incremental scan). ``deleted_flag``: select ``IsDeleted`` too (for a
-    ``queryAll`` that returns deleted rows; not every object has the field, User has not).
+    ``own_user`` and ``own_spans``: the integration user's id and the spans of the
+    service's own write calls (``integration.own_writes``); rows that user stamped inside
+    one of the spans are the write-back's echo, not news, and are left out. Rows it
+    stamped at any other moment (another integration as the same user, a script) are
+    news. ``deleted_flag``: select ``IsDeleted`` too (for a ``queryAll`` that returns
+    deleted rows; not every object has the field, User has not).
     """
     stamp = stamp_field(obj)
     key = check_api_name(_key_field(obj))
@@ -251,9 +254,13 @@ def build_changes(obj: ObjectRead, window_from: datetime, window_to: datetime,
     soql = format_soql(
         "SELECT {:literal} FROM {:literal} WHERE {:literal} >= {} AND {:literal} < {}",
         select, check_api_name(obj.sobject), stamp, window_from, stamp, window_to)
-    if ignore_user:
+    spans = [(s, e) for s, e in own_spans if s < window_to and e >= window_from]
+    if own_user and spans:
         by = "CreatedById" if stamp == "CreatedDate" else "LastModifiedById"
-        soql += format_soql(" AND {:literal} != {}", by, ignore_user)
+        outside = " AND ".join(
+            format_soql("({:literal} < {} OR {:literal} > {})", stamp, start, stamp, end)
+            for start, end in spans)
+        soql += format_soql(" AND ({:literal} != {}", by, own_user) + f" OR ({outside}))"
     if obj.where:
         soql += f" AND ({obj.where})"
     return soql

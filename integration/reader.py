@@ -302,25 +302,28 @@ class OrgReader:
     def changed_account_ids(self, windows: Mapping[str, tuple[datetime, datetime]],
                             ignore_user: str | None = None,
                             seen: Mapping[str, Mapping[str, str]] | None = None,
+                            own_spans: Sequence[tuple[datetime, datetime]] = (),
                             ) -> tuple[set[str], set[str]]:
         """Accounts touched in each object's window, and portfolio objects that changed.
 
         One query per object (``SELECT AccountId FROM Case WHERE SystemModstamp >= :from
-        AND SystemModstamp < :to``); with nothing changed that is one call per object. The
+        AND SystemModstamp < :to``), five to a composite call; with nothing changed an org
+        of 18 objects costs 4 calls. The
         queries go to ``queryAll``, so a deleted child (a Case, a Contact) brings its
         account back as well; deleted accounts are collected in ``deleted_account_ids``
         (nothing left to scan: the caller forgets them).
 
         Args:
             windows: logical object -> half-open [from, to) window of SystemModstamp.
-            ignore_user: skip rows this user (the integration user) modified last.
+            ignore_user: the integration user: its rows stamped inside ``own_spans`` (the
+                service's own write calls) are echoes and skipped; at other moments, news.
             seen: sobject -> id -> stamp of rows the previous scan already read; a row
                 found again with the same stamp (inside the look-back margin) is no news.
         """
         changed: set[str] = set()
         portfolio_changed: set[str] = set()
         probes = [(obj, build_changes(obj, *windows[obj.logical], ignore_user,
-                                      deleted_flag=obj is self.account))
+                                      deleted_flag=obj is self.account, own_spans=own_spans))
                   for obj in self.spec.objects
                   if obj.logical in windows and obj.logical not in self.stats.skipped]
         # Every object's probe in composite calls of five: an unchanged org of 18 objects

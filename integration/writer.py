@@ -458,15 +458,16 @@ class RecordWriter:
                                       lambda job=job: collection_body(
                                           job.sobject, [s.body for s in job.pending]))
                     for job in work]
-        return composite_collections(self.gateway, requests, before_retry)
+        return self.gateway.writing(
+            lambda: composite_collections(self.gateway, requests, before_retry))
 
     def _send_bulk(self, mode: str, sobject: str, sends: list[_Send],
                    outcomes: dict[int, WriteOutcome], key_field: str,
                    ext_field: str | None) -> list[_Send]:
         """Send with one ingest job; return the sends to retry over collections."""
         operation = {"update": "update", "upsert": "upsert", "create": "insert"}[mode]
-        result = bulk_ingest(self.gateway, sobject, operation, [s.body for s in sends],
-                             key_field, ext_field)
+        result = self.gateway.writing(lambda: bulk_ingest(
+            self.gateway, sobject, operation, [s.body for s in sends], key_field, ext_field))
         again: list[_Send] = []
         for send in sends:
             raw = str(send.body.get(key_field, ""))

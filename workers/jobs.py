@@ -180,6 +180,8 @@ def _detect_and_write(rt: Runtime, gateway, sc: ScanContext, bundles: Sequence[A
     else:
         rt.portfolio.save_priors((r.account_id, r.prior) for r in results)
     insights.record(rt.redis, rt.org_key, results, outcomes, run_id)
+    rt.runs.own_writes.add(gateway.write_spans)  # our echoes, for the next change probe
+    gateway.write_spans.clear()
     key = rt.runs.run_key(run_id)
     pipe = rt.redis.pipeline()
     for name, n in counts.items():

@@ -96,9 +96,22 @@ def test_given_window_when_changes_query_built_then_half_open_on_systemmodstamp(
     assert soql == ("SELECT Id, AccountId, SystemModstamp FROM Case"
                     " WHERE SystemModstamp >= 2024-05-01T00:00:00+00:00"
                     " AND SystemModstamp < 2024-05-02T00:00:00+00:00")
+    # No write of ours in the window: the integration user's rows are news like any other.
+    none = build_changes(case, datetime(2024, 5, 1, tzinfo=UTC), datetime(2024, 5, 2, tzinfo=UTC),
+                         own_user="005A")
+    assert none == soql
+
+
+def test_given_own_write_spans_when_changes_query_built_then_only_stamps_inside_are_echoes(
+        ) -> None:
+    case = ObjectRead("case", "Case", ("Subject",), account_path="AccountId")
+    spans = [(datetime(2024, 5, 1, 10, tzinfo=UTC), datetime(2024, 5, 1, 10, 5, tzinfo=UTC)),
+             (datetime(2024, 4, 1, tzinfo=UTC), datetime(2024, 4, 2, tzinfo=UTC))]  # before
     own = build_changes(case, datetime(2024, 5, 1, tzinfo=UTC), datetime(2024, 5, 2, tzinfo=UTC),
-                        ignore_user="005A")
-    assert own.endswith("AND LastModifiedById != '005A'")
+                        own_user="005A", own_spans=spans)
+    assert own.endswith(" AND (LastModifiedById != '005A' OR"
+                        " ((SystemModstamp < 2024-05-01T10:00:00+00:00"
+                        " OR SystemModstamp > 2024-05-01T10:05:00+00:00)))")
 
 
 def test_given_filter_when_count_built_then_same_filter() -> None:
