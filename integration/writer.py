@@ -5,10 +5,12 @@ Per (operation, object): updates diff against ``current`` (or the org's values, 
 external ids up, so existing records are diffed like updates and only new ones go to
 ``PATCH composite/sobjects/{Obj}/{ExtField}``; create-once writes query their dedupe keys
 (``SELECT Id, Key FROM Task WHERE Key IN (...)``, 200 keys a query) and create only the
-missing; plain creates with a ``natural_key`` are looked up the same way. Writes go in
-sObject Collections of 200 (allOrNone false), or one Bulk API 2.0 ingest job above the
-bulk threshold. Record-level RETRY errors (UNABLE_TO_LOCK_ROW) are re-sent for those
-records only. Replaying the same writes therefore writes nothing the second time.
+missing; plain creates with a ``natural_key`` are looked up the same way. The lookups of a
+dependency stage are sent together, five queries to a ``POST composite`` call, and its
+writes in sObject Collections of 200 (allOrNone false), five to a composite call
+(``write_send``), or one Bulk API 2.0 ingest job above the bulk threshold. Record-level
+RETRY errors (UNABLE_TO_LOCK_ROW) are re-sent for those records only. Replaying the same
+writes therefore writes nothing the second time.
 """
 
 from __future__ import annotations
@@ -21,29 +23,21 @@ from typing import Any
 from simple_salesforce import format_soql
 
 from integration.budget import BudgetExhausted
-from integration.bulk_ingest import bulk_ingest
-from integration.composite import (
-    CollectionRequest,
-    SubResult,
-    composite_collections,
-    composite_queries,
-)
+from integration.composite import composite_queries
 from integration.contracts import Record, RecordError, RecordWrite, WriteOutcome
-from integration.errors import Action, SalesforceFailure, record_action
 from integration.gateway import SalesforceGateway, check_api_name
 from integration.write_plan import (
     chunks,
-    collection_body,
     dependency_stages,
     diff_fields,
     diff_outcome,
     human_edit_error,
     link_parents_by_external_id,
     resolve_refs,
-    result_errors,
     same_value,
     twin_key,
 )
+from integration.write_send import CollectionSender, Send, WaitingCollection
 
 log = logging.getLogger(__name__)
 
@@ -58,37 +52,6 @@ class WriteOptions:
     bulk_threshold: int = 8000
     record_retry_attempts: int = 5
     in_chunk: int = 200  # keys per lookup query (URI length stays ~5 KB)
-
-
-@dataclass
-class _Send:
-    """One record to send: the write's index, the write, and the body fields."""
-
-    index: int
-    write: RecordWrite
-    body: dict[str, Any]
-    note: tuple[RecordError, ...] = ()
-
-
-@dataclass
-class _Collection:
-    """One sObject Collections request (<= 200 records) waiting to be sent."""
-
-    mode: str  # update | upsert | create
-    sobject: str
-    pending: list[_Send]
-    ext_field: str | None = None
-    recheck: Callable[[list[_Send]], list[_Send]] | None = None
-
-    @property
-    def method(self) -> str:
-        return "POST" if self.mode == "create" else "PATCH"
-
-    @property
-    def path(self) -> str:
-        if self.mode == "upsert":
-            return f"composite/sobjects/{self.sobject}/{self.ext_field}"
-        return "composite/sobjects"
 
 
 def _id_key(value: str) -> str:
@@ -116,7 +79,7 @@ class RecordWriter:
         self.exhausted: BudgetExhausted | None = None
         self._created: set[str] = set()  # ids created by the current apply()
         self._prefetched: dict[str, list[Record]] = {}  # lookup SOQL -> rows (this stage)
-        self._queued: list[_Collection] = []  # collection writes of this stage
+        self._sender = CollectionSender(gateway, options.record_retry_attempts)
 
     def apply(self, writes: Sequence[RecordWrite]) -> list[WriteOutcome]:
         """Apply ``writes``; one outcome per write, in the order given.
@@ -169,7 +132,7 @@ class RecordWriter:
             key_field = w.external_id_field or w.dedupe_field or ",".join(w.natural_key)
             groups.setdefault((w.op, check_api_name(w.sobject), key_field), []).append((i, w))
         self._prefetched = {}
-        self._queued = []
+        self._sender.queued = []
         self._after_flush: list[Callable[[], None]] = []
         self._prefetch(groups)
         for (op, sobject, key_field), items in groups.items():
@@ -184,7 +147,7 @@ class RecordWriter:
             else:
                 raise ValueError(f"unknown write op {op!r}")
         self._prefetched = {}
-        self._flush(outcomes)
+        self._sender.flush(outcomes)
         for settle in self._after_flush:
             settle()
 
@@ -270,7 +233,7 @@ class RecordWriter:
         if unknown:
             fields = sorted({f for w in unknown for f in w.fields})
             current = self._lookup(sobject, "Id", [w.record_id for w in unknown], fields)
-        sends: list[_Send] = []
+        sends: list[Send] = []
         for i, w in items:
             if not w.record_id:
                 outcomes[i] = WriteOutcome(w, "failed", errors=(RecordError(
@@ -287,19 +250,19 @@ class RecordWriter:
                 outcomes[i] = done
                 continue
             note = (human_edit_error(diff.skipped_human_edit),) if diff.skipped_human_edit else ()
-            sends.append(_Send(i, w, {"Id": w.record_id, **diff.changed}, note))
+            sends.append(Send(i, w, {"Id": w.record_id, **diff.changed}, note))
         self._send("update", sobject, sends, outcomes)
 
     def _upserts(self, sobject: str, ext_field: str, items: list[tuple[int, RecordWrite]],
                  outcomes: dict[int, WriteOutcome]) -> None:
         fields = sorted({f for _, w in items for f in w.fields})
         existing = self._lookup(sobject, ext_field, [w.external_id for _, w in items], fields)
-        updates: list[_Send] = []
-        inserts: list[_Send] = []
+        updates: list[Send] = []
+        inserts: list[Send] = []
         for i, w in items:
             org = existing.get(w.external_id)
             if org is None:
-                inserts.append(_Send(i, w, {**w.fields, ext_field: w.external_id}))
+                inserts.append(Send(i, w, {**w.fields, ext_field: w.external_id}))
                 continue
             diff = diff_fields(w.fields, org, w.guard, w.memo_field)
             done = diff_outcome(w, diff, org["Id"])
@@ -308,7 +271,7 @@ class RecordWriter:
             else:
                 note = (human_edit_error(diff.skipped_human_edit),) if diff.skipped_human_edit \
                     else ()
-                updates.append(_Send(i, w, {"Id": org["Id"], **diff.changed}, note))
+                updates.append(Send(i, w, {"Id": org["Id"], **diff.changed}, note))
         self._send("update", sobject, updates, outcomes)
         self._send("upsert", sobject, inserts, outcomes, ext_field=ext_field)
 
@@ -316,7 +279,7 @@ class RecordWriter:
                      outcomes: dict[int, WriteOutcome]) -> None:
         existing = self._lookup(sobject, key_field, [w.dedupe_key for _, w in items], ())
         first: dict[Any, int] = {}
-        sends: list[_Send] = []
+        sends: list[Send] = []
         duplicates: list[tuple[int, RecordWrite]] = []
         for i, w in items:
             if w.dedupe_key in existing:
@@ -325,9 +288,9 @@ class RecordWriter:
                 duplicates.append((i, w))  # same key twice in one plan: create it once
             else:
                 first[w.dedupe_key] = i
-                sends.append(_Send(i, w, {**w.fields, key_field: w.dedupe_key}))
+                sends.append(Send(i, w, {**w.fields, key_field: w.dedupe_key}))
 
-        def recheck(pending: list[_Send]) -> list[_Send]:
+        def recheck(pending: list[Send]) -> list[Send]:
             # A create whose reply was lost may have happened: look before sending again.
             found = self._lookup(sobject, key_field, [s.write.dedupe_key for s in pending], ())
             for s in pending:
@@ -352,134 +315,28 @@ class RecordWriter:
         existing: list[Record] = []
         for lead, (values, key_fields) in self._twin_lookups(items).items():
             existing.extend(self._lookup(sobject, lead, values, key_fields, unique=False))
-        sends: list[_Send] = []
+        sends: list[Send] = []
         for i, w in items:
             lead, key = twin_key(w)
             match = next((r for r in existing if lead and _matches(r, w.fields, key)), None)
             if match is not None:
                 outcomes[i] = WriteOutcome(w, "unchanged", match["Id"])
             else:
-                sends.append(_Send(i, w, dict(w.fields)))
+                sends.append(Send(i, w, dict(w.fields)))
         self._send("create", sobject, sends, outcomes)
 
     # -- sending -----------------------------------------------------------------------------
 
-    def _send(self, mode: str, sobject: str, sends: list[_Send],
+    def _send(self, mode: str, sobject: str, sends: list[Send],
               outcomes: dict[int, WriteOutcome], *, ext_field: str | None = None,
               key_field: str | None = None,
-              recheck: Callable[[list[_Send]], list[_Send]] | None = None) -> None:
+              recheck: Callable[[list[Send]], list[Send]] | None = None) -> None:
         """Large groups go to a Bulk API 2.0 job now; the rest is queued in collections of
-        200 for ``_flush`` to pack into composite calls."""
+        200 for the sender to pack into composite calls."""
         if not sends:
             return
         bulk_key = "Id" if mode == "update" else ext_field or key_field
         if len(sends) > self.options.bulk_threshold and bulk_key:
-            sends = self._send_bulk(mode, sobject, sends, outcomes, bulk_key, ext_field)
+            sends = self._sender.send_bulk(mode, sobject, sends, outcomes, bulk_key, ext_field)
         for chunk in chunks(sends, self.options.collection_size):
-            self._queued.append(_Collection(mode, sobject, list(chunk), ext_field, recheck))
-
-    def _status(self, mode: str, result: Mapping[str, Any]) -> str:
-        if mode == "update":
-            return "updated"
-        if mode == "upsert":
-            return "created" if result.get("created", True) else "updated"
-        return "created"
-
-    def _flush(self, outcomes: dict[int, WriteOutcome]) -> None:
-        """Send the queued collections, five per composite call; record-level RETRY errors
-        (UNABLE_TO_LOCK_ROW) and transient subrequest failures are re-sent for those
-        records only, up to ``record_retry_attempts`` rounds."""
-        work, self._queued = self._queued, []
-        last_errors: dict[int, tuple[RecordError, ...]] = {}
-        for attempt in range(self.options.record_retry_attempts):
-            if not work:
-                return
-            answers = self._post(work)
-            again: list[_Collection] = []
-            for job, answer in zip(work, answers, strict=True):
-                retry = self._settle(job, answer, outcomes, last_errors)
-                if retry:
-                    again.append(replace(job, pending=retry))
-            if again:
-                log.info("%d records hit transient errors; retrying them",
-                         sum(len(j.pending) for j in again))
-                self.gateway.sleep(self.gateway.policy.delay(attempt))
-            work = again
-        for job in work:
-            for send in job.pending:
-                outcomes[send.index] = WriteOutcome(send.write, "failed", send.body.get("Id"),
-                                                    last_errors.get(send.index, ()))
-
-    def _settle(self, job: _Collection, answer: SubResult, outcomes: dict[int, WriteOutcome],
-                last_errors: dict[int, tuple[RecordError, ...]]) -> list[_Send]:
-        """Record one subrequest's per-record results; return the sends to try again."""
-        if not job.pending:
-            return []
-        if not answer.ok:
-            # The whole subrequest failed (the others in the composite stand on their own).
-            errors = answer.errors()
-            for send in job.pending:
-                last_errors[send.index] = errors
-            if all(record_action(e.status_code) is Action.RETRY for e in errors):
-                return list(job.pending)
-            for send in job.pending:
-                outcomes[send.index] = WriteOutcome(send.write, "failed", send.body.get("Id"),
-                                                    errors)
-            return []
-        results = answer.body if isinstance(answer.body, list) else []
-        if len(results) != len(job.pending):
-            raise SalesforceFailure("BAD_COLLECTION_REPLY", f"{len(job.pending)} records sent, "
-                                    f"{len(results)} results")
-        retry: list[_Send] = []
-        for send, res in zip(job.pending, results, strict=True):
-            if res.get("success"):
-                outcomes[send.index] = WriteOutcome(send.write, self._status(job.mode, res),
-                                                    res.get("id") or send.body.get("Id"),
-                                                    send.note)
-                continue
-            errors = result_errors(res)
-            if errors and all(record_action(e.status_code) is Action.RETRY for e in errors):
-                retry.append(send)
-                last_errors[send.index] = errors
-            else:
-                outcomes[send.index] = WriteOutcome(send.write, "failed",
-                                                    send.body.get("Id"), errors)
-        return retry
-
-    def _post(self, work: list[_Collection]) -> list[SubResult]:
-        """The collections in composite calls; a lost reply re-checks create-once keys
-        before the bodies are rebuilt (so nothing is created twice)."""
-        def before_retry(indexes: Sequence[int]) -> None:
-            for i in indexes:
-                if work[i].recheck is not None and work[i].pending:
-                    work[i].pending = work[i].recheck(work[i].pending)
-
-        requests = [CollectionRequest(job.method, job.path,
-                                      lambda job=job: collection_body(
-                                          job.sobject, [s.body for s in job.pending]))
-                    for job in work]
-        return self.gateway.writing(
-            lambda: composite_collections(self.gateway, requests, before_retry))
-
-    def _send_bulk(self, mode: str, sobject: str, sends: list[_Send],
-                   outcomes: dict[int, WriteOutcome], key_field: str,
-                   ext_field: str | None) -> list[_Send]:
-        """Send with one ingest job; return the sends to retry over collections."""
-        operation = {"update": "update", "upsert": "upsert", "create": "insert"}[mode]
-        result = self.gateway.writing(lambda: bulk_ingest(
-            self.gateway, sobject, operation, [s.body for s in sends], key_field, ext_field))
-        again: list[_Send] = []
-        for send in sends:
-            raw = str(send.body.get(key_field, ""))
-            key = raw[:15] if key_field == "Id" else raw
-            if key in result.succeeded:
-                record_id, created = result.succeeded[key]
-                status = self._status(mode, {"created": created})
-                outcomes[send.index] = WriteOutcome(send.write, status, record_id, send.note)
-            elif key in result.failed and not all(
-                    record_action(e.status_code) is Action.RETRY for e in result.failed[key]):
-                outcomes[send.index] = WriteOutcome(send.write, "failed", send.body.get("Id"),
-                                                    result.failed[key])
-            else:
-                again.append(send)  # transient failure or unprocessed: collections retry
-        return again
+            self._sender.queued.append(WaitingCollection(mode, sobject, list(chunk), ext_field, recheck))
