@@ -49,6 +49,18 @@ FOLDABLE: Mapping[tuple[str, str], str] = {
     ("Opportunity", "OpportunityContactRole"): "OpportunityContactRoles",
     ("Opportunity", "OpportunityCompetitor"): "OpportunityCompetitors",
 }
+# Account children a few accounts' read (events, `radar sync --account`) folds into the
+# Account query as subqueries: child sobject -> (relationship, lookup field to Account).
+# Tasks and Events are not among them: their Account relationship is WhatId, while the
+# scan ties them to an account by AccountId.
+ACCOUNT_FOLDABLE: Mapping[str, tuple[str, str]] = {
+    "Contact": ("Contacts", "AccountId"),
+    "Case": ("Cases", "AccountId"),
+    "Asset": ("Assets", "AccountId"),
+    "AccountContactRelation": ("AccountContactRelations", "AccountId"),
+    "AccountHistory": ("Histories", "AccountId"),
+    "Product_Usage__c": ("Product_Usages__r", "Account__c"),
+}
 # Objects without SystemModstamp: history rows are immutable, CreatedDate tells their age.
 MODSTAMP_OVERRIDES: Mapping[str, str] = {"AccountHistory": "CreatedDate",
                                          "ContactHistory": "CreatedDate",
@@ -102,6 +114,16 @@ def fold_parent(child: ObjectRead, spec: ReadSpec) -> ObjectRead | None:
                for f in child.fields):
             return parent
     return None
+
+
+def account_relationship(child: ObjectRead) -> str | None:
+    """The Account child relationship that can carry ``child`` as a subquery, if any."""
+    fold = ACCOUNT_FOLDABLE.get(child.sobject)
+    if fold is None or child.account_path != fold[1]:
+        return None
+    if any("." in f and not f.startswith("Account.") for f in child.fields):
+        return None  # other parent paths cannot be restored from the Account
+    return fold[0]
 
 
 def strategies(spec: ReadSpec, counts: Mapping[str, int],

@@ -21,6 +21,7 @@ from integration.read_plan import (
     FOLDABLE,
     Api,
     ReadOptions,
+    account_relationship,
     build_changes,
     build_count,
     build_query,
@@ -127,7 +128,7 @@ class OrgReader:
 
     def _rest_soql(self, obj: ObjectRead, kids: Sequence[ObjectRead], after: str | None,
                    account_ids: Sequence[str] | None) -> str:
-        subqueries = [build_subquery(k, FOLDABLE[(obj.sobject, k.sobject)], obj) for k in kids]
+        subqueries = [build_subquery(k, self._relationship(obj, k), obj) for k in kids]
         return build_query(self._with_parent_fields(obj, kids) if kids else obj, after=after,
                            account_ids=account_ids, subqueries=subqueries)
 
@@ -139,7 +140,7 @@ class OrgReader:
                    else self.gateway.iter_records(soql, batch_size=self.options.page_size))
         for record in records:
             for kid in kids:
-                self._resolve_nested(record, FOLDABLE[(obj.sobject, kid.sobject)])
+                self._resolve_nested(record, self._relationship(obj, kid))
             yield record
 
     def _resolve_nested(self, record: Record, relationship: str) -> None:
@@ -170,7 +171,7 @@ class OrgReader:
             self.stats.records[obj.logical] += 1
             self._note_recent(obj, record)
             for kid in kids:
-                nested = record.get(FOLDABLE[(obj.sobject, kid.sobject)], [])
+                nested = record.get(self._relationship(obj, kid), [])
                 self.stats.records[kid.logical] += len(nested)
                 for row in nested:
                     self._note_recent(kid, row)
@@ -183,18 +184,38 @@ class OrgReader:
         if stamp is not None and stamp >= self.recent_since.isoformat():
             self.recent.setdefault(obj.sobject, {})[record["Id"]] = stamp
 
+    def _relationship(self, parent: ObjectRead, child: ObjectRead) -> str:
+        if parent is self.account:
+            relationship = account_relationship(child)
+            assert relationship is not None
+            return relationship
+        return FOLDABLE[(parent.sobject, child.sobject)]
+
+    def _account_kids(self, account_ids: Sequence[str] | None) -> list[ObjectRead]:
+        """Children folded into the Account query: only when reading a few accounts (a
+        full scan reads each child object in its own sorted stream or Bulk job)."""
+        if account_ids is None or not self.options.fold_children:
+            return []
+        folded = {k.logical for kids in self._folded().values() for k in kids}
+        return [c for c in self.children if account_relationship(c) is not None
+                and c.logical not in folded and c.logical not in self.stats.skipped]
+
     def _bundles(self, after: str | None, account_ids: Sequence[str] | None
                  ) -> Iterator[AccountBundle]:
         folded = self._folded()
+        account_kids = self._account_kids(account_ids)
         folded_logicals = {k.logical for kids in folded.values() for k in kids}
+        folded_logicals |= {k.logical for k in account_kids}
         streams = {
             child.logical: keyed(self._stream(child, folded.get(child.logical, ()), after=after,
                                               account_ids=account_ids), child.account_path or "")
             for child in self.children
             if child.logical not in folded_logicals and child.logical not in self.stats.skipped
         }
-        accounts = self._stream(self.account, (), after=after, account_ids=account_ids)
+        accounts = self._stream(self.account, account_kids, after=after, account_ids=account_ids)
         for bundle in merge_by_account(accounts, streams):
+            for kid in account_kids:
+                bundle.children[kid.logical] = bundle.account.pop(account_relationship(kid), [])
             for parent_logical, kids in folded.items():
                 parent = self.spec.get(parent_logical)
                 assert parent is not None
@@ -288,10 +309,15 @@ class OrgReader:
 
     def _prefetch_first_pages(self, account_ids: Sequence[str]) -> None:
         """The first page of every object's query for these accounts, five queries per
-        composite call: one account with its children in ceil(objects / 5) calls."""
+        composite call. Account children fold into the Account query as subqueries, so the
+        product's default read of one account (Account with contacts, cases, usage,
+        assets, contact relations and history; opportunities with their line items, roles
+        and competitors; tasks; events; contact history) is five queries: one call."""
         folded = self._folded()
+        account_kids = self._account_kids(account_ids)
         folded_logicals = {k.logical for kids in folded.values() for k in kids}
-        soqls = [self._rest_soql(self.account, (), None, account_ids)]
+        folded_logicals |= {k.logical for k in account_kids}
+        soqls = [self._rest_soql(self.account, account_kids, None, account_ids)]
         soqls += [self._rest_soql(c, folded.get(c.logical, ()), None, account_ids)
                   for c in self.children
                   if c.logical not in folded_logicals and c.logical not in self.stats.skipped]

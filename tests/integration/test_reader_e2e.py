@@ -105,9 +105,9 @@ def test_given_account_ids_when_read_for_them_then_only_those_bundles(seeded) ->
     for account_id in wanted:
         got = {k: {r["Id"] for r in v} for k, v in bundles[account_id].children.items() if v}
         assert got == {k: v for k, v in expected[account_id].items() if v}
-    # two chunks x (account + 5 children read on their own; line items folded), each
-    # chunk's six first pages in two composite calls of at most five queries
-    assert gateway.ledger.counts["composite"] == 2 * 2
+    # two chunks x three queries (accounts with their contacts, cases and usage as
+    # subqueries; opportunities with their line items; tasks): one composite call each
+    assert gateway.ledger.counts["composite"] == 2
     assert gateway.ledger.counts["query_page"] == 0
 
 
