@@ -76,7 +76,8 @@ def _url(gateway: SalesforceGateway, path: str) -> str:
 
 
 def _send(gateway: SalesforceGateway, build: Callable[[], list[dict[str, Any]]],
-          before_retry: Callable[[], None] | None = None) -> dict[str, SubResult]:
+          before_retry: Callable[[], None] | None = None,
+          kind: str = "composite") -> dict[str, SubResult]:
     """One ``POST composite`` (one API call, retried as a whole on transient failure);
     the answers by reference id. ``build`` runs once per attempt."""
     def send(sf: Any) -> dict[str, SubResult]:
@@ -90,7 +91,7 @@ def _send(gateway: SalesforceGateway, build: Callable[[], list[dict[str, Any]]],
             int(answers.get(s["referenceId"], {}).get("httpStatusCode", 500)),
             answers.get(s["referenceId"], {}).get("body")) for s in subrequests}
 
-    return gateway.call("composite", send, before_retry=before_retry)
+    return gateway.call(kind, send, before_retry=before_retry)
 
 
 def composite_pages(gateway: SalesforceGateway, soqls: Sequence[str],
@@ -160,7 +161,8 @@ def composite_collections(gateway: SalesforceGateway, requests: Sequence[Collect
             if before_retry is not None:
                 before_retry(batch)
 
-        answers = _send(gateway, build, before_retry=again)
+        # Ledger kind collection_write: the composite carries writes (reads are "composite").
+        answers = _send(gateway, build, before_retry=again, kind="collection_write")
         # A request left out of the last attempt had nothing left to send.
         out.extend(answers.get(f"c{i}", SubResult(200, [])) for i in batch)
     return out

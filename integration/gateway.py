@@ -237,6 +237,13 @@ class SalesforceGateway:
                 "describe", lambda sf: sf.restful(f"sobjects/{sobject}/describe"))
         return self._describes[key]
 
+    def prime_describes(self, describes: Mapping[str, Any]) -> None:
+        """Seed the describe cache with results kept elsewhere (the Redis cache of the
+        preflight), so a Bulk API read does not describe its object again."""
+        for sobject, described in describes.items():
+            if described:
+                self._describes.setdefault(sobject.lower(), described)
+
     def rest(self, method: str, path: str, kind: str, *,
              before_retry: Callable[[], None] | None = None, **kwargs: Any) -> Any:
         """A JSON REST call relative to ``/services/data/vXX.X/`` (composite, jobs...)."""

@@ -54,6 +54,38 @@ class WriteOptions:
     in_chunk: int = 200  # keys per lookup query (URI length stays ~5 KB)
 
 
+@dataclass(frozen=True)
+class KnownKeys:
+    """Dedupe keys of one object already known, so create-once writes need no lookup.
+
+    Attributes:
+        sobject, key_field: the writes it answers (e.g. Task, Expansion_Key__c).
+        existing: key -> record id of records known to exist.
+        complete_for: record ids (15-character form) of parents whose records the caller
+            read in full *and* re-checked for creations since that read; a key absent
+            from ``existing`` whose write hangs off one of these parents (``parent_field``)
+            is known not to exist. Any other write is looked up as usual.
+        parent_field: the field of the write that names the parent (WhatId).
+    """
+
+    sobject: str
+    key_field: str
+    existing: Mapping[str, str]
+    complete_for: frozenset[str] = frozenset()
+    parent_field: str = "WhatId"
+
+    def answers(self, sobject: str, key_field: str) -> bool:
+        return (sobject.lower(), key_field.lower()) == (self.sobject.lower(),
+                                                       self.key_field.lower())
+
+    def knows(self, write: RecordWrite) -> bool:
+        """True when the existence of ``write``'s key needs no lookup."""
+        if write.dedupe_key in self.existing:
+            return True
+        parent = write.fields.get(self.parent_field)
+        return isinstance(parent, str) and parent[:15] in self.complete_for
+
+
 def _id_key(value: str) -> str:
     return value[:15]  # the 15-character form is the case-sensitive identity
 
@@ -78,17 +110,23 @@ class RecordWriter:
         self.options = options
         self.exhausted: BudgetExhausted | None = None
         self._created: set[str] = set()  # ids created by the current apply()
+        self._known: KnownKeys | None = None
         self._prefetched: dict[str, list[Record]] = {}  # lookup SOQL -> rows (this stage)
         self._sender = CollectionSender(gateway, options.record_retry_attempts)
 
-    def apply(self, writes: Sequence[RecordWrite]) -> list[WriteOutcome]:
+    def apply(self, writes: Sequence[RecordWrite],
+              known: KnownKeys | None = None) -> list[WriteOutcome]:
         """Apply ``writes``; one outcome per write, in the order given.
+
+        ``known`` answers create-once lookups from data the caller already holds (a full
+        scan's read of every Task of the chunk's accounts); the rest are looked up.
 
         Writes the budget did not allow come back ``deferred`` (their parent refs resolved
         where possible) and ``self.exhausted`` holds the reason.
         """
         self.exhausted = None
         self._created = set()
+        self._known = known
         originals = writes
         writes = link_parents_by_external_id(writes)
         outcomes: dict[int, WriteOutcome] = {}
@@ -204,11 +242,20 @@ class RecordWriter:
             return [(key_field, [w.external_id for _, w in items],
                      sorted({f for _, w in items for f in w.fields}))]
         if op == "create_once":
-            return [(key_field, [w.dedupe_key for _, w in items], [])]
+            return [(key_field, [w.dedupe_key for w in self._unknown(sobject, key_field, items)],
+                     [])]
         if op == "create":
             return [(lead, values, fields)
                     for lead, (values, fields) in self._twin_lookups(items).items()]
         return []
+
+    def _unknown(self, sobject: str, key_field: str,
+                 items: list[tuple[int, RecordWrite]]) -> list[RecordWrite]:
+        """The create-once writes whose key must be looked up in the org."""
+        known = self._known
+        if known is None or not known.answers(sobject, key_field):
+            return [w for _, w in items]
+        return [w for _, w in items if not known.knows(w)]
 
     def _twin_lookups(self, items: list[tuple[int, RecordWrite]]
                       ) -> dict[str, tuple[list[Any], list[str]]]:
@@ -277,7 +324,10 @@ class RecordWriter:
 
     def _create_once(self, sobject: str, key_field: str, items: list[tuple[int, RecordWrite]],
                      outcomes: dict[int, WriteOutcome]) -> None:
-        existing = self._lookup(sobject, key_field, [w.dedupe_key for _, w in items], ())
+        unknown = self._unknown(sobject, key_field, items)
+        existing = self._lookup(sobject, key_field, [w.dedupe_key for w in unknown], ())
+        if self._known is not None and self._known.answers(sobject, key_field):
+            existing.update({k: {"Id": v} for k, v in self._known.existing.items()})
         first: dict[Any, int] = {}
         sends: list[Send] = []
         duplicates: list[tuple[int, RecordWrite]] = []

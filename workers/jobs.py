@@ -20,13 +20,17 @@ from datetime import datetime
 
 from rq import get_current_job
 from rq.exceptions import DuplicateJobError
+from simple_salesforce import format_soql
 
 from detection.benchmark import BenchmarkBuilder
 from detection.stakeholders import build_champion_index
+from integration.composite import composite_queries
 from integration.contracts import AccountBundle, OrgData, RecordWrite
+from integration.gateway import check_api_name
+from integration.read_plan import IN_CHUNK
 from integration.reader import OrgReader
-from integration.sync import SyncRun
-from integration.writer import RecordWriter
+from integration.sync import LOOKBACK, SyncRun
+from integration.writer import KnownKeys, RecordWriter
 from workers import insights
 from workers.champion_spill import ChampionSpill
 from workers.files import file_writes, sync_files
@@ -61,6 +65,10 @@ def full_scan(org_key: str = "default", wait: bool = False) -> dict:
     scan_id = (rt.redis.get(f"radar:{org_key}:fullscan:current") or b"").decode() \
         or uuid.uuid4().hex[:12]
     rt.redis.set(f"radar:{org_key}:fullscan:current", scan_id)
+    # When this scan's read began (kept across resumes): the write-back re-checks only
+    # what was created since (see _known_task_keys).
+    rt.redis.set(f"radar:{org_key}:fullscan:{scan_id}:read_from", gateway.now().isoformat(),
+                 nx=True, ex=7 * 24 * 3600)
     state: dict = {}
 
     def cache(bundle: AccountBundle, org_data: OrgData) -> Iterable[RecordWrite]:
@@ -132,7 +140,9 @@ def writeback_chunk(org_key: str, scan_id: str, account_ids: Sequence[str]) -> d
     gateway = rt.gateway()
     now = datetime.fromisoformat(raw_now.decode()) if raw_now else gateway.now()
     sc = _context(rt, gateway, now)
-    outcome = _detect_and_write(rt, gateway, sc, bundles, run_id=scan_id)
+    outcome = _detect_and_write(rt, gateway, sc, bundles, run_id=scan_id,
+                                known=lambda writes: _known_task_keys(rt, gateway, scan_id,
+                                                                      bundles, writes))
     if outcome["status"] == "completed":
         rt.portfolio.drop_cached(scan_id, [b.account_id for b in bundles])
         if rt.portfolio.cached_count(scan_id) == 0:
@@ -152,8 +162,38 @@ def _context(rt: Runtime, gateway, now: datetime) -> ScanContext:
                        benchmark=rt.portfolio.benchmark(), champions=rt.portfolio.champions())
 
 
+def _known_task_keys(rt: Runtime, gateway, scan_id: str, bundles: Sequence[AccountBundle],
+                     writes: Sequence[RecordWrite]) -> KnownKeys | None:
+    """The chunk's Task dedupe keys from the scan's own read, so its create-once Tasks
+    need no lookup query per 200 keys.
+
+    The read phase read every Task of these accounts (by AccountId); what was created
+    since (an earlier attempt of this chunk, an event's scan) is found by one query per 200
+    accounts — five to a composite call — on CreatedDate. Tasks of other accounts are
+    looked up as before.
+    """
+    key_field = next((w.dedupe_field for w in writes
+                      if w.op == "create_once" and w.sobject == "Task" and w.dedupe_field), None)
+    raw = rt.redis.get(f"radar:{rt.org_key}:fullscan:{scan_id}:read_from")
+    task = rt.checked_spec(gateway, rt.mappings.active_mapping())[0].get("task")
+    if key_field is None or raw is None or task is None or task.account_path != "AccountId" \
+            or key_field.lower() not in {f.lower() for f in task.fields}:
+        return None
+    since = datetime.fromisoformat(raw.decode()) - LOOKBACK
+    existing = {t[key_field]: t["Id"] for b in bundles for t in b.children.get("task", [])
+                if t.get(key_field)}
+    ids = [b.account_id for b in bundles]
+    soqls = [format_soql("SELECT Id, {:literal} FROM Task WHERE CreatedDate >= {} "
+                         "AND {:literal} != null AND AccountId IN {}", check_api_name(key_field),
+                         since, check_api_name(key_field), ids[i:i + IN_CHUNK])
+             for i in range(0, len(ids), IN_CHUNK)]
+    for rows in composite_queries(gateway, soqls):
+        existing.update({r[key_field]: r["Id"] for r in rows})
+    return KnownKeys("Task", key_field, existing, frozenset(i[:15] for i in ids))
+
+
 def _detect_and_write(rt: Runtime, gateway, sc: ScanContext, bundles: Sequence[AccountBundle],
-                      run_id: str) -> dict:
+                      run_id: str, known=None) -> dict:
     priors = rt.portfolio.priors([b.account_id for b in bundles])
     writes: list[RecordWrite] = []
     results = []
@@ -164,7 +204,8 @@ def _detect_and_write(rt: Runtime, gateway, sc: ScanContext, bundles: Sequence[A
     writer = RecordWriter(gateway)
     # The files' creates share the composite calls of the other writes.
     writes.extend(file_writes(gateway, [f for r in results for f in r.files]))
-    outcomes = [o for o in writer.apply(writes) if o.status != "deferred"
+    keys = known(writes) if known is not None else None
+    outcomes = [o for o in writer.apply(writes, keys) if o.status != "deferred"
                 or o.write.sobject != "ContentVersion"]  # a deferred file is re-planned
     counts = Counter(o.status for o in outcomes)
     failures = [o for o in outcomes if o.status == "failed"]
@@ -327,10 +368,6 @@ def _enqueue_account_scan(rt: Runtime, account_id: str) -> str:
 
 
 def _account_of(rt: Runtime, sobject: str, record_id: str) -> str | None:
-    from simple_salesforce import format_soql  # noqa: PLC0415
-
-    from integration.gateway import check_api_name  # noqa: PLC0415
-
     field = ACCOUNT_FIELD.get(sobject, "AccountId")
     if field == "Id":
         return record_id

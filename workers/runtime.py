@@ -75,6 +75,7 @@ class Runtime:
         """
         sobjects = sorted({name for name in mapping.objects.values() if name})
         describes = self.describes(gateway, sobjects)
+        gateway.prime_describes(describes)
         report = preflight(mapping, describes)
         for warning in report.warnings:
             log.warning("preflight: %s", warning)

@@ -25,7 +25,7 @@ def test_given_1000_updates_when_applied_then_one_composite_call_of_five_collect
     outcomes = RecordWriter(gateway).apply(writes)
     assert {o.status for o in outcomes} == {"updated"}
     assert emu.stats()["api_used"] - before == 1  # 5 x 200 records in one composite
-    assert gateway.ledger.counts["composite"] == 1
+    assert gateway.ledger.counts["collection_write"] == 1  # a composite carrying writes
     high = emu.store.query("SELECT COUNT() FROM Account WHERE Expansion_Readiness__c = 'High'")
     assert high[0]["expr0"] == 1000
 
@@ -62,7 +62,8 @@ def test_given_one_subrequest_failing_when_applied_then_the_others_results_are_k
     assert [o.status for o in outcomes] == ["updated"] * 3 + ["failed"] * 2
     assert {o.errors[0].status_code for o in outcomes[3:]} == {"INVALID_FIELD"}
     # the upsert's one lookup query, then one composite carrying both kinds of writes
-    assert gateway.ledger.counts["query_page"] == 1 and gateway.ledger.counts["composite"] == 1
+    assert gateway.ledger.counts["query_page"] == 1
+    assert gateway.ledger.counts["collection_write"] == 1
     assert all(emu.store.get_row("Account", i)["Expansion_Readiness__c"] == "Low" for i in ids)
     assert emu.store.query("SELECT COUNT() FROM Opportunity")[0]["expr0"] == 0
 
@@ -92,3 +93,26 @@ def test_given_six_query_subrequests_when_sent_then_the_emulator_refuses_as_sale
     assert "INVALID_API_INPUT" in str(info.value)
     # the five-query composite counted one call
     assert emu.stats()["by_kind"]["composite"] == 2 and emu.stats()["api_used"] == before + 1
+
+
+def test_given_known_task_keys_when_create_once_then_only_unknown_parents_looked_up(emu) -> None:
+    from integration.writer import KnownKeys
+
+    ids = _accounts(emu.store, 2)
+    done = emu.store.insert("Task", {"Subject": "Logged", "WhatId": ids[0],
+                                     "Expansion_Key__c": "k1"})
+    gateway = make_gateway(emu)
+
+    def task(key: str, account: str) -> RecordWrite:
+        return RecordWrite("Task", "create_once", {"Subject": key, "WhatId": account},
+                           dedupe_field="Expansion_Key__c", dedupe_key=key)
+
+    # Account 0's tasks were read in full (k1 exists); account 1's were not.
+    known = KnownKeys("Task", "Expansion_Key__c", {"k1": done}, frozenset({ids[0][:15]}))
+    outcomes = RecordWriter(gateway).apply([task("k1", ids[0]), task("k2", ids[0]),
+                                            task("k3", ids[1])], known)
+    assert [o.status for o in outcomes] == ["unchanged", "created", "created"]
+    assert outcomes[0].record_id == done
+    # one lookup (k3's key alone), one composite of writes
+    assert gateway.ledger.counts["query_page"] == 1 and gateway.ledger.api_calls == 2
+    assert emu.store.query("SELECT COUNT() FROM Task")[0]["expr0"] == 3
