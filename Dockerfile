@@ -20,7 +20,6 @@ COPY detection ./detection
 COPY plays ./plays
 COPY workers ./workers
 COPY webhooks ./webhooks
-COPY emulator ./emulator
 RUN pip install --upgrade pip && pip install .
 
 USER radar

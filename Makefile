@@ -7,10 +7,12 @@ STAMP := $(VENV)/.installed-stamp
 
 .PHONY: install test lint demo demo-up bench chaos clean
 
-$(STAMP): pyproject.toml
+# The product and, for development, the Salesforce emulator (its own distribution in
+# emulator/, never part of the product's `pip install .`).
+$(STAMP): pyproject.toml emulator/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q -e '.[dev]' -e './emulator[test]'
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -29,8 +29,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bench.chaos_plan import CONTROL, ChaosPlan
 from bench.chaos_report import build_report, print_report
-from bench.chaos_scenario import CONTROL, ChaosPlan, OrgRunner, without_persistence
+from bench.chaos_scenario import OrgRunner, without_persistence
 
 # A fixed org time (a weekday morning in the org's time zone, far from midnight) so two runs
 # on different days generate and judge the same org.

@@ -8,7 +8,7 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from rq.job import Job
 from rq.registry import StartedJobRegistry
@@ -16,7 +16,27 @@ from rq.registry import StartedJobRegistry
 from workers.queues import WRITEBACK
 
 if TYPE_CHECKING:
-    from bench.chaos_scenario import OrgRunner
+    import redis
+
+    from bench.chaos_plan import ChaosPlan, OrgRun
+    from bench.chaos_stack import RedisProcess, Stack
+
+
+class OrgRunner(Protocol):
+    """What a fault needs of the run it breaks (bench.chaos_scenario's OrgRunner; declared
+    here so the faults sit below the scenario that uses them)."""
+
+    workdir: Path
+    plan: ChaosPlan
+    result: OrgRun
+    redis: RedisProcess
+    stack: Stack
+
+    def say(self, message: str) -> None: ...
+
+    def conn(self) -> redis.Redis: ...
+
+    def api_calls(self, kind: str | None = None) -> int: ...
 
 
 class KillMidBatch:

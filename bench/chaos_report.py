@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from bench.chaos_scenario import OrgRun
+from bench.chaos_plan import OrgRun
 from bench.chaos_state import Comparison, compare, duplicates_of
 
 

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import random
 import time
-from collections import Counter
 from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -30,9 +29,10 @@ from bench.chaos_faults import (
     RestartRedisMidBatch,
     gateway_log_counts,
 )
+from bench.chaos_plan import ChaosPlan, OrgRun
 from bench.chaos_relay import WebhookRelay
 from bench.chaos_stack import RedisProcess, Stack, failed_jobs, pending_jobs, pending_work
-from bench.chaos_state import OrgState, read_state
+from bench.chaos_state import read_state
 from emulator.generator import generate_into
 from emulator.testing import EmulatorHandle, running_emulator
 from workers.queues import DEFAULT_RETRY, SCAN
@@ -44,49 +44,6 @@ QUAL_FIELDS = ("Qual_Pain__c", "Qual_Metrics__c", "Qual_Timeline__c", "Qual_Deci
 WORKERS = 2
 DRAIN_TIMEOUT = 900.0
 SLOW_DRAIN = 60.0
-
-
-@dataclass(frozen=True)
-class ChaosPlan:
-    """What to break. ``faults=False`` is the control run (everything else ignored)."""
-
-    faults: bool = True
-    fault_rate: float = 0.10
-    expire_every: int = 300
-    fault_seed: int = 7
-    kill_worker: bool = True
-    restart_redis: bool = True
-    appendonly: bool = True
-    copies: int = 3
-    shuffle_seed: int = 11
-    redis_downtime: float = 2.0
-    kill_after_writes: int = 2  # write calls of the chunk committed before the kill
-    follow_ups: int = 5
-
-
-CONTROL = ChaosPlan(faults=False, kill_worker=False, restart_redis=False, copies=1)
-
-
-@dataclass
-class OrgRun:
-    """What one org's run produced."""
-
-    name: str
-    plan: ChaosPlan
-    state_after_writeback: OrgState | None = None
-    state: OrgState | None = None
-    emulator: dict[str, Any] = field(default_factory=dict)
-    counters: Counter[str] = field(default_factory=Counter)
-    timeline: list[str] = field(default_factory=list)
-    phases: dict[str, float] = field(default_factory=dict)
-    relay: dict[str, Any] = field(default_factory=dict)
-    failed: list[str] = field(default_factory=list)
-    recovery_seconds: float | None = None
-    recovery_note: str = ""
-    redis_keys_after_restart: list[int] = field(default_factory=list)
-    gateway_log: Counter[str] = field(default_factory=Counter)
-    worker_exits: list[str] = field(default_factory=list)
-    seconds: float = 0.0
 
 
 class OrgRunner:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -37,9 +36,9 @@ from rq.registry import (
 )
 
 from service.redis_server import answers, bundled_server_binary, free_port
+from service.supervisor import Child, Supervisor
 from workers.queues import ALL_QUEUES
 
-ROOT = Path(__file__).resolve().parents[1]
 STARTUP_TIMEOUT = 30.0
 RESTART_BACKOFF = 1.0
 
@@ -101,47 +100,29 @@ class RedisProcess:
 
 
 @dataclass
-class Managed:
-    """A child process we started, with its log file and why it ended."""
-
-    role: str
-    process: subprocess.Popen
-    log_path: Path
-    killed: bool = False  # by us, on purpose
-    replaced: bool = False  # a replacement was started after it exited
-
-    @property
-    def pid(self) -> int:
-        return self.process.pid
-
-    def alive(self) -> bool:
-        return self.process.poll() is None
-
-
-@dataclass
 class Stack:
-    """Web service and workers of one org, sharing ``env`` (SALESFORCE_*, REDIS_URL...)."""
+    """Web service and workers of one org, sharing ``env`` (SALESFORCE_*, REDIS_URL...),
+    started and stopped by the product's own process supervisor."""
 
     env: Mapping[str, str]
     logdir: Path
     redis_url: str
-    workers: list[Managed] = field(default_factory=list)
-    web: Managed | None = None
+    workers: list[Child] = field(default_factory=list)
+    web: Child | None = None
     web_url: str = ""
     supervisor_restarts: int = 0
     exits: list[str] = field(default_factory=list)
     _serial: int = 0
     _next_restart: float = 0.0
+    _procs: Supervisor = field(init=False)
 
-    def _spawn(self, role: str, args: list[str]) -> Managed:
-        self._serial += 1
+    def __post_init__(self) -> None:
         self.logdir.mkdir(parents=True, exist_ok=True)
-        log_path = self.logdir / f"{role}-{self._serial}.log"
-        log = open(log_path, "ab")  # noqa: SIM115 - owned by the process
-        process = subprocess.Popen([sys.executable, "-m", "service.cli", *args], cwd=ROOT,
-                                   env={**os.environ, **self.env}, stdout=log,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
-        return Managed(role, process, log_path)
+        self._procs = Supervisor(self.logdir, {**os.environ, **self.env})
+
+    def _spawn(self, role: str, args: list[str]) -> Child:
+        self._serial += 1
+        return self._procs.radar(f"{role}-{self._serial}", *args)
 
     # -- web service ------------------------------------------------------------------------
 
@@ -159,21 +140,21 @@ class Stack:
             except requests.RequestException:
                 pass
             if not self.web.alive() or time.monotonic() > deadline:
-                raise RuntimeError(f"the web service did not start (see {self.web.log_path})")
+                raise RuntimeError(f"the web service did not start (see {self.web.log})")
             time.sleep(0.1)
 
     # -- workers ----------------------------------------------------------------------------
 
-    def start_worker(self) -> Managed:
+    def start_worker(self) -> Child:
         """A new ``radar worker`` (it recovers dead local workers' jobs as it starts)."""
         worker = self._spawn("worker", ["worker"])
         self.workers.append(worker)
         return worker
 
-    def live_workers(self) -> list[Managed]:
+    def live_workers(self) -> list[Child]:
         return [w for w in self.workers if w.alive()]
 
-    def kill_group(self, managed: Managed) -> list[int]:
+    def kill_group(self, managed: Child) -> list[int]:
         """SIGKILL the worker ``managed``, its process group (its scheduler process) and its
         work-horse. RQ's horse calls ``os.setpgrp()`` after the fork, so the worker's
         group does not include it: it is found among the worker's children. Returns the
@@ -192,7 +173,7 @@ class Stack:
         managed.process.wait(timeout=10)
         return [c.pid for c in horses]
 
-    def worker_running(self, job_worker_name: str | None) -> Managed | None:
+    def worker_running(self, job_worker_name: str | None) -> Child | None:
         """Our process behind the RQ worker called ``job_worker_name``."""
         if not job_worker_name:
             return None
@@ -214,25 +195,13 @@ class Stack:
             self._next_restart = time.monotonic() + RESTART_BACKOFF
             worker.replaced = True
             self.exits.append(f"worker pid {worker.pid} exited with {worker.process.returncode} "
-                              f"(log {worker.log_path.name})")
+                              f"(log {worker.log.name})")
             self.supervisor_restarts += 1
             self.start_worker()
 
     def stop(self) -> None:
         """Stop everything we started: SIGTERM, then SIGKILL of the group after 10 s."""
-        children = [*self.workers, *([self.web] if self.web else [])]
-        for child in children:
-            if child.alive():
-                try:
-                    os.killpg(child.pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
-        for child in children:
-            try:
-                child.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(child.pid, signal.SIGKILL)
-                child.process.wait(timeout=5)
+        self._procs.stop_all()
 
 
 # -- queue state ----------------------------------------------------------------------------

@@ -28,9 +28,9 @@ from simple_salesforce import format_soql
 
 from bench.orgs import WEBHOOK_SECRET, BenchOrg
 from bench.ui import Ui
+from bench.webhook_load import wait_healthy
 from plays.keys import handoff_opportunity
 from service.redis_server import free_port
-from webhooks.bench import wait_healthy
 
 QUALIFICATION = {"Qual_Pain__c": "Manual exports eat two days a month",
                  "Qual_Metrics__c": "Cut reporting time by 50%",

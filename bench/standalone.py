@@ -70,8 +70,8 @@ def webhooks(ui: Ui, duration: int, connections: int = 16, runs: int = 3) -> dic
     reported are the medians over the runs (a shared 2-core VM varies by a third from
     minute to minute), and each run's own figures are kept under ``runs``.
     """
+    from bench.webhook_load import run_load  # noqa: PLC0415
     from service.redis_server import BundledRedis  # noqa: PLC0415
-    from webhooks.bench import run_load  # noqa: PLC0415
 
     if ensure_wrk(ui) is None:
         return {"error": "wrk is not installed and could not be installed"}

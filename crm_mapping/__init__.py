@@ -1,4 +1,5 @@
 """One org's binding of the catalog's logical fields, and record <-> domain translation.
+Never does: HTTP to Salesforce outside integration.
 
 Entry points others call:
     load_mapping / load_yaml / default_mapping     -> FieldMapping

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -15,9 +16,12 @@ from crm_mapping.preflight import preflight
 from crm_mapping.store import MappingStore
 from service.settings import Settings
 
+log = logging.getLogger(__name__)
+
 
 def _store(settings: Settings) -> MappingStore:
-    return MappingStore(redis.Redis.from_url(settings.redis_url), settings.org_key)
+    return MappingStore(redis.Redis.from_url(settings.require_redis_url(), socket_connect_timeout=5),
+                        settings.org_key)
 
 
 def _fail_invalid(exc: MappingInvalid) -> None:
@@ -48,18 +52,44 @@ def export(out_file: Path, version: int | None) -> None:
 @click.option("--activate", is_flag=True, help="Make the new version the active one.")
 @click.option("--comment", default="", help="Why this version.")
 @click.option("--author", default="cli")
-def import_(file: Path, activate: bool, comment: str, author: str) -> None:
-    """Validate FILE and save it as a new mapping version."""
+@click.option("--force", is_flag=True,
+              help="Activate without checking the mapping against the org first (logged).")
+def import_(file: Path, activate: bool, comment: str, author: str, force: bool) -> None:
+    """Validate FILE and save it as a new mapping version.
+
+    With --activate the draft is first checked against the org's describe (as `radar
+    mapping check --file` does): a mapping naming a field the org lacks is not activated.
+    """
     try:
         draft = load_yaml(file.read_text(encoding="utf-8"))
     except MappingInvalid as exc:
         _fail_invalid(exc)
         return
-    saved = _store(Settings.from_env()).save(draft.document(), author=author,
+    settings = Settings.from_env()
+    store = _store(settings)
+    store.conn.ping()  # Redis first: the preflight below spends API calls
+    if activate and force:
+        log.warning("mapping import --activate --force: %s activated without a preflight "
+                    "against the org (author %s)", file.name, author)
+        click.echo("warning: activating without checking the org (--force)", err=True)
+    elif activate:
+        report = preflight(draft, fetch_describes(settings, _objects(draft)))
+        if not report.ok:
+            for problem in report.errors:
+                click.echo(str(problem), err=True)
+            click.echo(f"error: not activated: {len(report.errors)} preflight error(s) against "
+                       "the org — fix the mapping (or deploy the fields), or pass --force",
+                       err=True)
+            sys.exit(1)
+    saved = store.save(draft.document(), author=author,
                                              comment=comment or f"imported from {file.name}",
                                              activate=activate, source="import")
     state = "active" if saved.active else "inactive (use --activate or the admin API)"
     click.echo(f"saved mapping version {saved.version}: {state}")
+
+
+def _objects(target: FieldMapping) -> list[str]:
+    return sorted({s for s in target.objects.values() if s})
 
 
 def fetch_describes(settings: Settings, names: Sequence[str]) -> dict[str, Mapping[str, Any] | None]:
@@ -85,10 +115,9 @@ def _connect(settings: Settings) -> Any:
     (JWT, client credentials, password) against SALESFORCE_LOGIN_URL or uses the session id."""
     from integration.connection import Connection
 
-    try:
-        return Connection(settings.salesforce).client
-    except Exception as exc:  # noqa: BLE001 - any failure to connect ends the command
-        raise click.ClickException(f"cannot connect to Salesforce: {exc}") from None
+    # Failures propagate to `radar`'s error handling (integration.diagnosis): one line that
+    # says whether the login, the certificate or the network is at fault.
+    return Connection(settings.salesforce).client
 
 
 @mapping.command("check")
@@ -103,8 +132,7 @@ def check(file: Path | None) -> None:
     except MappingInvalid as exc:
         _fail_invalid(exc)
         return
-    names = sorted({s for s in target.objects.values() if s})
-    report = preflight(target, fetch_describes(settings, names))
+    report = preflight(target, fetch_describes(settings, _objects(target)))
     for problem in report.problems:
         click.echo(str(problem))
     click.echo(f"{len(report.errors)} error(s), {len(report.warnings)} warning(s): "

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
 
-from emulator.ids import to18
+from integration.ids import to18
 
 _BLANKS = frozenset({"", "n/a", "na", "none", "null", "-", "--", "nan", "#n/a"})
 _TRUE = frozenset({"true", "1", "yes", "y", "t", "x", "checked"})

@@ -13,7 +13,7 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
-from crm_mapping.document import (
+from crm_mapping.model import (
     DEFAULT_SETTINGS,
     FORMAT,
     FieldBinding,
@@ -190,24 +190,3 @@ def _check_duplicates(bindings: Mapping[str, FieldBinding], objects: Mapping[str
                 f"{seen[key]}; one org field can hold only one logical field"))
         else:
             seen[key] = name
-
-
-def dump_document(mapping: FieldMapping) -> dict[str, Any]:
-    """The full document of a resolved mapping (loads back to an equal mapping)."""
-    fields_out: dict[str, Any] = {}
-    for name in CATALOG:
-        binding = mapping.fields[name]
-        if binding.values or binding.aliases:
-            entry: dict[str, Any] = {"field": binding.api, "values": dict(binding.values)}
-            if binding.aliases:
-                entry["aliases"] = dict(binding.aliases)
-            fields_out[name] = entry
-        else:
-            fields_out[name] = binding.api
-    return {
-        "format": FORMAT,
-        "enabled_plays": list(mapping.enabled_plays),
-        "settings": dict(mapping.settings),
-        "objects": dict(mapping.objects),
-        "fields": fields_out,
-    }

@@ -14,6 +14,7 @@ from crm_mapping.translate import (
     Translator,
     UnknownValue,
     history_change,
+    translator_for,
 )
 from detection.snapshot import (
     AccountSnapshot,
@@ -48,7 +49,7 @@ def to_snapshot(bundle: AccountBundle, mapping: FieldMapping, org_data_index: Or
         issues: when given, values that could not be used are appended (unknown tier
             values, usage rows without a period, ...).
     """
-    tr = mapping.translator
+    tr = translator_for(mapping)
     index = org_data_index or _EMPTY_INDEX
     children = bundle.children
     account = tr.read("account", bundle.account)
@@ -206,7 +207,7 @@ def to_org_context(org_data: OrgData, mapping: FieldMapping,
                    competitors: tuple[str, ...] = ()) -> OrgContext:
     """Portfolio-wide context: products (with standard list price), users, org id and time
     zone, and the configured competitor names."""
-    tr = mapping.translator
+    tr = translator_for(mapping)
     records = org_data.records
     prices: dict[str, float] = {}
     for rec in records.get("pricebook_entry", ()):

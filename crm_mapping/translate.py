@@ -1,6 +1,6 @@
 """Raw Salesforce records -> the domain's AccountSnapshot / OrgContext, through a mapping.
 
-A ``Translator`` is built once per mapping (``FieldMapping.translator``): for every logical
+A ``Translator`` is built once per mapping (``translator_for``): for every logical
 object it holds a list of (attribute, getter) pairs whose getters already know the API
 name and the converter, so translating a record is one dict comprehension with no schema
 look-ups. Values the org cannot give (unmapped, or the key absent from the records) are
@@ -19,7 +19,7 @@ from field_specs.catalog import fields_of
 from field_specs.model import LogicalField
 
 if TYPE_CHECKING:
-    from crm_mapping.document import FieldMapping
+    from crm_mapping.model import FieldMapping
 
 Getter = Callable[[dict[str, Any]], Any]
 
@@ -111,6 +111,15 @@ def _path_getter(api: str) -> Getter:
         return value
 
     return get
+
+
+def translator_for(mapping: FieldMapping) -> Translator:
+    """The mapping's Translator, built on first use and kept on the (immutable) mapping."""
+    translator = mapping.__dict__.get("_translator")
+    if translator is None:
+        translator = Translator(mapping)
+        object.__setattr__(mapping, "_translator", translator)  # frozen: cache beside the fields
+    return translator
 
 
 class Translator:
@@ -222,7 +231,7 @@ def _reverse_rename(logical_object: str, attr: str) -> str:
 def build_org_index(org_data: Any, mapping: FieldMapping) -> OrgIndex:
     """Product look-ups (id, lower-case name and code) from OrgData's product records."""
     index = OrgIndex()
-    translator = mapping.translator
+    translator = translator_for(mapping)
     for record in getattr(org_data, "records", {}).get("product", []):
         values = translator.read("product", record)
         ident = convert.record_id(values.get("id"))

@@ -119,61 +119,74 @@ def _action(f: AccountFindings, readiness: str, tier: str | None, has_qbr: bool)
     return ACTION_MONITOR if f.signals else ACTION_NONE
 
 
-def rank_portfolio(
-    findings: Iterable[AccountFindings], snapshots_by_id: Mapping[str, Any]
-) -> PortfolioRanking:
-    """Rank the portfolio for this quarter.
+@dataclass(frozen=True, slots=True)
+class AccountAssessment:
+    """One account's place in the ranking, before the ranking: what ``rank_assessments``
+    needs, computed per account (the workers keep one per account between scans).
+
+    ``risk_reasons`` non-empty: the account is stabilised first, not ranked.
+    """
+
+    account_id: str
+    name: str
+    tier: str | None
+    acv: float
+    readiness: PortfolioReadiness
+    readiness_reason: str
+    main_hypothesis: str | None
+    pipeline_value: float
+    likelihood: float
+    action: str
+    risk_reasons: tuple[str, ...] = ()
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> AccountAssessment:
+        """Rebuild one from ``dataclasses.asdict`` after a JSON round trip."""
+        values = {k: data[k] for k in cls.__slots__ if k in data}
+        values["risk_reasons"] = tuple(values.get("risk_reasons") or ())
+        return cls(**values)
+
+
+def assess_account(f: AccountFindings, snap: Any) -> AccountAssessment:
+    """Readiness, pipeline value, likelihood, action and risk of one account.
 
     Args:
-        findings: every account's findings.
-        snapshots_by_id: account id -> anything with ``name``, ``tier``, ``arr`` and
-            ``next_qbr_date`` (an AccountSnapshot, or a lighter record).
-
-    Returns:
-        The ranking: entries by expected value (then pipeline value, then name), the
-        at-risk accounts apart, and totals.
+        f: the account's findings.
+        snap: anything with ``name``, ``tier``, ``arr`` and ``next_qbr_date`` (an
+            AccountSnapshot, or a lighter record); None when unknown.
     """
-    rows: list[tuple[float, float, str, str, dict[str, Any]]] = []
+    name = getattr(snap, "name", None) or f.account_id
+    tier = getattr(snap, "tier", None)
+    acv = f.white_space.current_acv if f.white_space else float(getattr(snap, "arr", 0) or 0)
+    readiness, why = _readiness(f)
+    return AccountAssessment(
+        account_id=f.account_id, name=name, tier=tier, acv=acv, readiness=readiness,
+        readiness_reason=why,
+        main_hypothesis=f.hypotheses[0].title if f.hypotheses else None,
+        pipeline_value=_pipeline_value(f), likelihood=LIKELIHOOD[readiness],
+        action=_action(f, readiness, tier, getattr(snap, "next_qbr_date", None) is not None),
+        risk_reasons=_risk_reasons(f, tier))
+
+
+def rank_assessments(assessments: Iterable[AccountAssessment]) -> PortfolioRanking:
+    """Rank assessed accounts for this quarter: entries by expected value (then pipeline
+    value, then name), the at-risk accounts apart (largest ACV first), and totals."""
+    ranked: list[tuple[float, AccountAssessment]] = []
     at_risk: list[AtRiskAccount] = []
     counts = {"High": 0, "Medium": 0, "Low": 0}
-    for f in findings:
-        snap = snapshots_by_id.get(f.account_id)
-        name = getattr(snap, "name", None) or f.account_id
-        tier = getattr(snap, "tier", None)
-        acv = f.white_space.current_acv if f.white_space else float(getattr(snap, "arr", 0) or 0)
-        reasons = _risk_reasons(f, tier)
-        if reasons:
-            at_risk.append(AtRiskAccount(f.account_id, name, tier, acv, reasons))
+    for a in assessments:
+        if a.risk_reasons:
+            at_risk.append(AtRiskAccount(a.account_id, a.name, a.tier, a.acv, a.risk_reasons))
             continue
-        readiness, why = _readiness(f)
-        counts[readiness] += 1
-        value = _pipeline_value(f)
-        likelihood = LIKELIHOOD[readiness]
-        rows.append(
-            (
-                round(value * likelihood, 2),
-                value,
-                name,
-                f.account_id,
-                {
-                    "name": name,
-                    "tier": tier,
-                    "acv": acv,
-                    "readiness": readiness,
-                    "readiness_reason": why,
-                    "main_hypothesis": f.hypotheses[0].title if f.hypotheses else None,
-                    "pipeline_value": value,
-                    "likelihood": likelihood,
-                    "action": _action(
-                        f, readiness, tier, getattr(snap, "next_qbr_date", None) is not None
-                    ),
-                },
-            )
-        )
-    rows.sort(key=lambda r: (-r[0], -r[1], r[2], r[3]))
+        counts[a.readiness] += 1
+        ranked.append((round(a.pipeline_value * a.likelihood, 2), a))
+    ranked.sort(key=lambda r: (-r[0], -r[1].pipeline_value, r[1].name, r[1].account_id))
     entries = tuple(
-        PortfolioEntry(rank=i, account_id=aid, expected_value=ev, **data)
-        for i, (ev, _, _, aid, data) in enumerate(rows, start=1)
+        PortfolioEntry(rank=i, account_id=a.account_id, name=a.name, tier=a.tier, acv=a.acv,
+                       readiness=a.readiness, readiness_reason=a.readiness_reason,
+                       main_hypothesis=a.main_hypothesis, pipeline_value=a.pipeline_value,
+                       likelihood=a.likelihood, expected_value=ev, action=a.action)
+        for i, (ev, a) in enumerate(ranked, start=1)
     )
     at_risk.sort(key=lambda a: (-a.acv, a.name, a.account_id))
     return PortfolioRanking(
@@ -183,6 +196,20 @@ def rank_portfolio(
         total_expected_value=round(sum(e.expected_value for e in entries), 2),
         by_readiness=counts,
     )
+
+
+def rank_portfolio(
+    findings: Iterable[AccountFindings], snapshots_by_id: Mapping[str, Any]
+) -> PortfolioRanking:
+    """Rank the portfolio for this quarter (``rank_assessments`` of every account).
+
+    Args:
+        findings: every account's findings.
+        snapshots_by_id: account id -> anything with ``name``, ``tier``, ``arr`` and
+            ``next_qbr_date`` (an AccountSnapshot, or a lighter record).
+    """
+    return rank_assessments(assess_account(f, snapshots_by_id.get(f.account_id))
+                            for f in findings)
 
 
 def render_portfolio(ranking: PortfolioRanking, *, top: int = 10) -> str:

@@ -18,7 +18,7 @@ from emulator.ids import make_id
 from emulator.values import format_datetime
 
 if TYPE_CHECKING:
-    from emulator.org import Org
+    from emulator.org_view import OrgView
 
 DELIMITERS = {"COMMA": ",", "TAB": "\t", "PIPE": "|", "SEMICOLON": ";", "CARET": "^", "BACKQUOTE": "`"}
 LINE_ENDINGS = {"LF": "\n", "CRLF": "\r\n"}
@@ -82,7 +82,7 @@ class Job:
 class BulkJobs:
     """All bulk jobs of the org."""
 
-    def __init__(self, org: Org) -> None:
+    def __init__(self, org: OrgView) -> None:
         self.org = org
         self.jobs: dict[str, Job] = {}
         self._seq = itertools.count(1)

@@ -112,6 +112,7 @@ class EmulatorServer:
         self.port = self._server.server_port
         self.org.instance_url = f"https://{options.host}:{self.port}"
         self._thread: threading.Thread | None = None
+        self._serving = False
 
     @property
     def instance_url(self) -> str:
@@ -120,6 +121,7 @@ class EmulatorServer:
 
     def start(self) -> EmulatorServer:
         """Serve in a daemon thread; returns self."""
+        self._serving = True
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
                                         name="radar-emulator", daemon=True)
         self._thread.start()
@@ -127,11 +129,15 @@ class EmulatorServer:
 
     def serve_forever(self) -> None:
         """Serve in the calling thread until interrupted."""
+        self._serving = True
         self._server.serve_forever()
 
     def stop(self) -> None:
         """Stop serving and release the org's resources."""
-        self._server.shutdown()
+        # socketserver's shutdown() waits for serve_forever() to acknowledge; called before
+        # serve_forever() ever ran (a start-up error) it would wait forever and hide the error.
+        if self._serving:
+            self._server.shutdown()
         self._server.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)

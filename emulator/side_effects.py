@@ -6,12 +6,29 @@ from __future__ import annotations
 
 import base64
 import binascii
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from emulator.sqlstore import ident
 
 if TYPE_CHECKING:
-    from emulator.writer import Writer
+    import sqlite3
+
+    from emulator.schema import Schema
+
+
+class _SchemaHolder(Protocol):
+    schema: Schema
+
+
+class Writer(Protocol):
+    """What a side effect needs of the write transaction that triggered it (emulator.writer's
+    Writer; declared here so this module sits below the writer, not beside it)."""
+
+    conn: sqlite3.Connection
+    now: str
+    store: _SchemaHolder
+
+    def insert(self, sobject: str, values: dict[str, Any], *, system: bool = False) -> str: ...
 
 
 def after_insert(writer: Writer, sobject: str, row: dict[str, Any]) -> None:

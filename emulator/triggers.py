@@ -35,7 +35,7 @@ from emulator.values import format_datetime
 from emulator.writer import ChangeEvent
 
 if TYPE_CHECKING:
-    from emulator.org import Org
+    from emulator.org_view import OrgView
 
 log = logging.getLogger(__name__)
 KINDS = ("outbound_message", "json_callout")
@@ -104,7 +104,7 @@ class _Delivery:
 class TriggerEngine:
     """Matches committed changes against rules and delivers from one background thread."""
 
-    def __init__(self, org: Org) -> None:
+    def __init__(self, org: OrgView) -> None:
         self.org = org
         self._rules: list[TriggerRule] = []
         self._queue: list[_Delivery] = []

@@ -10,18 +10,29 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from emulator import derived, side_effects
 from emulator.errors import RecordError
 from emulator.fielddefs import AUDIT_FIELDS
-from emulator.schema import FieldDef, ObjectDef, UnknownField
+from emulator.schema import FieldDef, ObjectDef, Schema, UnknownField
 from emulator.sqlstore import fetch_dicts, ident
 from emulator.standard_objects import TRACKED_FIELDS
 from emulator.values import looks_like_id, normalize_id, to_storage
 
-if TYPE_CHECKING:
-    from emulator.store import Store
+
+class Store(Protocol):
+    """What a write transaction needs of its store (emulator.store's Store; declared here so
+    the writer sits below the store, not beside it)."""
+
+    schema: Schema
+    standard_pricebook_id: str | None
+
+    def new_id(self, conn: sqlite3.Connection, obj: ObjectDef) -> str: ...
+
+    def autonumber_value(self, sobject: str) -> int: ...
+
+    def autonumber_name(self, obj: ObjectDef) -> str: ...
 
 _SYSTEM = {"id", "isdeleted", "systemmodstamp"}
 

@@ -1,4 +1,5 @@
 """Salesforce integration layer: auth, API budget, streaming reads, batched idempotent writes.
+Never does: business rules (what to write is decided by detection and plays).
 
 Entry points (everything that calls Salesforce goes through one ``SalesforceGateway``):
 

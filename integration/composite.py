@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import quote
 
 from integration.contracts import RecordError
+from integration.errors import SalesforceFailure
 from integration.gateway import Record, SalesforceGateway, check_api_name, strip_attributes
 
 MAX_SUBREQUESTS = 25
@@ -168,11 +169,17 @@ def composite_collections(gateway: SalesforceGateway, requests: Sequence[Collect
     return out
 
 
-def composite_describes(gateway: SalesforceGateway,
-                        sobjects: Sequence[str]) -> dict[str, dict[str, Any] | None]:
+def composite_describes(gateway: SalesforceGateway, sobjects: Sequence[str],
+                        missing_codes: frozenset[str] = frozenset({"NOT_FOUND", "INVALID_TYPE"}),
+                        ) -> dict[str, dict[str, Any] | None]:
     """``sobjects/{Obj}/describe`` of each object, 25 to a composite call (describes are
-    sObject resources, not queries, so the five-query cap does not apply); None for an
-    object the org does not have (or will not describe)."""
+    sObject resources, not queries, so the five-query cap does not apply).
+
+    Returns None for an object the org does not have (an error code in ``missing_codes``).
+
+    Raises:
+        SalesforceFailure: any other refusal (a missing permission, a server error).
+    """
     out: dict[str, dict[str, Any] | None] = {}
     names = [check_api_name(s) for s in sobjects]
     for batch in _batches(names, MAX_SUBREQUESTS):
@@ -182,5 +189,12 @@ def composite_describes(gateway: SalesforceGateway,
         answers = _send(gateway, lambda subs=subrequests: subs)
         for i, name in enumerate(batch):
             answer = answers.get(f"d{i}", SubResult(500))
-            out[name] = answer.body if answer.ok and isinstance(answer.body, dict) else None
+            if answer.ok and isinstance(answer.body, dict):
+                out[name] = answer.body
+                continue
+            error = answer.errors()[0]
+            if error.status_code not in missing_codes:
+                raise SalesforceFailure(error.status_code, f"describe {name}: {error.message}",
+                                        answer.status)
+            out[name] = None
     return out

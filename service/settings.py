@@ -14,7 +14,14 @@ AUTH_MODES = ("jwt", "client_credentials", "password", "session")
 
 
 class SettingsError(ValueError):
-    """A setting is missing or malformed; the message names the variable."""
+    """A setting is missing or malformed; the message names the variable and the fix."""
+
+
+REDIS_URL_MISSING = (
+    "REDIS_URL is not set — set it to the Redis this service should use (e.g. "
+    "REDIS_URL=redis://127.0.0.1:6379/0 for a local one); there is no default, so nothing "
+    "writes into a Redis by accident"
+)
 
 
 def _csv(value: str | None) -> tuple[str, ...]:
@@ -30,9 +37,11 @@ def _float(env: Mapping[str, str], name: str, default: float, lo: float, hi: flo
     try:
         value = float(raw)
     except ValueError as exc:
-        raise SettingsError(f"{name} must be a number, got {raw!r}") from exc
+        raise SettingsError(f"{name} must be a number, got {raw!r} — e.g. {name}={default:g}") \
+            from exc
     if not lo <= value <= hi:
-        raise SettingsError(f"{name} must be between {lo} and {hi}, got {value}")
+        raise SettingsError(f"{name} must be between {lo:g} and {hi:g}, got {value:g} — e.g. "
+                            f"{name}={default:g}")
     return value
 
 
@@ -71,17 +80,27 @@ class SalesforceSettings:
     def __post_init__(self) -> None:
         if self.auth not in AUTH_MODES:
             raise SettingsError(
-                f"SALESFORCE_AUTH must be one of {', '.join(AUTH_MODES)}, got {self.auth!r}"
+                f"SALESFORCE_AUTH must be one of {', '.join(AUTH_MODES)}, got {self.auth!r} "
+                "— set it to the OAuth flow of your connected app (jwt for production)"
             )
-        if not self.login_url.startswith("https://"):
-            raise SettingsError("SALESFORCE_LOGIN_URL must be an https:// URL")
+        parts = urlsplit(self.login_url)
+        if parts.scheme != "https" or not parts.hostname:
+            raise SettingsError(
+                f"SALESFORCE_LOGIN_URL must be an https:// URL, got {self.login_url!r} — use "
+                "https://login.salesforce.com, https://test.salesforce.com or your My Domain"
+            )
+        if parts.path.strip("/") or parts.query or parts.fragment:
+            raise SettingsError(
+                f"SALESFORCE_LOGIN_URL must be the bare host, got {self.login_url!r} — drop "
+                f"the path: SALESFORCE_LOGIN_URL=https://{parts.netloc}"
+            )
 
 
 @dataclass(frozen=True)
 class Settings:
     """Everything the service needs, from the environment."""
 
-    redis_url: str = "redis://127.0.0.1:6379/0"
+    redis_url: str | None = None
     salesforce: SalesforceSettings = field(default_factory=SalesforceSettings)
     api_budget_percent: float = 10.0
     webhook_secrets: tuple[str, ...] = field(default=(), repr=False)
@@ -113,7 +132,7 @@ class Settings:
             jwt_audience=env.get("SALESFORCE_JWT_AUDIENCE") or None,
         )
         return cls(
-            redis_url=env.get("REDIS_URL") or "redis://127.0.0.1:6379/0",
+            redis_url=env.get("REDIS_URL") or None,
             salesforce=sf,
             api_budget_percent=_float(env, "RADAR_API_BUDGET_PERCENT", 10.0, 0.1, 100.0),
             webhook_secrets=_csv(env.get("RADAR_WEBHOOK_SECRETS")),
@@ -122,3 +141,13 @@ class Settings:
             outbound_path_token=env.get("RADAR_OUTBOUND_TOKEN") or None,
             org_key=env.get("RADAR_ORG_KEY") or "default",
         )
+
+    def require_redis_url(self) -> str:
+        """``REDIS_URL``; there is no default, so nothing writes into a Redis by accident.
+
+        Raises:
+            SettingsError: REDIS_URL is not set.
+        """
+        if not self.redis_url:
+            raise SettingsError(REDIS_URL_MISSING)
+        return self.redis_url

@@ -7,7 +7,7 @@ from typing import Any
 import click
 from gunicorn.app.base import BaseApplication
 
-from service.settings import Settings, SettingsError
+from service.settings import Settings
 
 
 def gunicorn_options(**overrides: Any) -> dict[str, Any]:
@@ -52,9 +52,7 @@ def serve(
     bind: str | None, workers: int | None, threads: int | None, access_log: str | None
 ) -> None:
     """Run the web service (webhooks, health, metrics) under gunicorn."""
-    try:
-        settings = Settings.from_env()  # once, in the master: a bad variable fails here
-    except SettingsError as exc:
-        raise click.UsageError(str(exc)) from exc
+    settings = Settings.from_env()  # once, in the master: a bad variable fails here (exit 2)
+    settings.require_redis_url()
     options = gunicorn_options(bind=bind, workers=workers, threads=threads, accesslog=access_log)
     RadarWebApplication(settings, options).run()

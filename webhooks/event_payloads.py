@@ -27,7 +27,7 @@ from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
-from emulator.ids import to18
+from integration.ids import to18
 from webhooks.outbound_xml import ORG_ID_RE, RECORD_ID_RE, SOBJECT_RE
 
 CHANGE_TYPES = ("CREATE", "UPDATE", "DELETE", "UNDELETE")

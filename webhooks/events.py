@@ -100,14 +100,12 @@ def receive_event() -> tuple[Response, int]:
             "this event id was already received",
             envelope_errors("json", {"eventId": [event.event_id]}),
         )
-    pipeline = rt.connection.pipeline(transaction=False)
     rt.count(
         [
             (EVENTS_ACCEPTED, len(records), {"source": event.source}),
             (JOBS_ENQUEUED, len(result.enqueued), {"queue": EVENTS_QUEUE}),
             (JOBS_COALESCED, len(result.coalesced), {"queue": EVENTS_QUEUE}),
         ],
-        pipeline,
     )
     return (
         jsonify(

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, Response, request
 
-from emulator.ids import to18
+from integration.ids import to18
 from service.metrics import EVENTS_ACCEPTED, EVENTS_DUPLICATE, JOBS_COALESCED, JOBS_ENQUEUED
 from webhooks.errors import Rejection
 from webhooks.outbound_xml import ACK_ENVELOPE, OutboundParseError, parse_outbound_message
@@ -92,9 +92,8 @@ def receive_outbound_message(token: str) -> Response:
         # A record deleted before delivery arrives without data; the back-sync sees it.
         if n.record_id
     ]
-    pipeline = rt.connection.pipeline(transaction=False)
     try:
-        result = rt.sink.submit(events, pipeline=pipeline)
+        result = rt.sink.submit(events)
     except Exception:
         rt.outbound_ledger.release([n.notification_id for n in fresh])
         raise
@@ -105,6 +104,5 @@ def receive_outbound_message(token: str) -> Response:
             (JOBS_ENQUEUED, len(result.enqueued), {"queue": EVENTS_QUEUE}),
             (JOBS_COALESCED, len(result.coalesced), {"queue": EVENTS_QUEUE}),
         ],
-        pipeline,
     )
     return Response(ACK_ENVELOPE, status=200, content_type="text/xml; charset=utf-8")

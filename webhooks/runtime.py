@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import functools
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
 
 import redis
-from flask import Flask, current_app, request
+from flask import current_app, request
 from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 
-from emulator.ids import to18
+from integration.ids import to18
 from service.metrics import REQUESTS_REJECTED, MetricsRegistry
 from service.settings import Settings
 from webhooks.errors import Rejection
@@ -46,16 +45,11 @@ class WebhookRuntime:
     clock: Callable[[], float]
     allowed_org_ids: frozenset[str]
 
-    def count(
-        self,
-        increments: list[tuple[Any, float, dict[str, str]]],
-        pipeline: redis.client.Pipeline | None = None,
-    ) -> None:
-        """Count accepted work, executing ``pipeline`` (the sink's leftovers) with it; a
-        failure here must not fail the request (the sender would retry an event that is
-        already queued)."""
+    def count(self, increments: list[tuple[Any, float, dict[str, str]]]) -> None:
+        """Count accepted work in one round trip; a failure here must not fail the request
+        (the sender would retry an event that is already queued)."""
         try:
-            pipe = pipeline if pipeline is not None else self.connection.pipeline(transaction=False)
+            pipe = self.connection.pipeline(transaction=False)
             self.metrics.inc_many(increments, pipeline=pipe)
             pipe.execute()
         except redis.RedisError:
@@ -69,7 +63,7 @@ class WebhookRuntime:
             return False
 
 
-def _normalised_orgs(org_ids: tuple[str, ...]) -> frozenset[str]:
+def normalised_orgs(org_ids: tuple[str, ...]) -> frozenset[str]:
     normalised = set()
     for org_id in org_ids:
         try:
@@ -84,35 +78,6 @@ def _normalised_orgs(org_ids: tuple[str, ...]) -> frozenset[str]:
 def runtime() -> WebhookRuntime:
     """The runtime of the current app."""
     return current_app.extensions["radar.webhooks"]
-
-
-def init_app(app: Flask) -> None:
-    """Build the webhook runtime from ``RADAR_SETTINGS``, ``radar.redis`` and
-    ``radar.metrics``, and register both webhook blueprints."""
-    from webhooks.events import bp as events_bp
-    from webhooks.outbound import bp as outbound_bp
-
-    settings: Settings = app.config["RADAR_SETTINGS"]
-    connection: redis.Redis = app.extensions["radar.redis"]
-    org = settings.org_key
-    app.extensions["radar.webhooks"] = WebhookRuntime(
-        settings=settings,
-        connection=connection,
-        sink=RecordEventSink(
-            connection, bucket_seconds=int(app.config.get("RADAR_COALESCE_SECONDS", 5))
-        ),
-        outbound_ledger=DeliveryLedger(
-            connection, f"radar:{org}:seen:outbound", OUTBOUND_DEDUPE_TTL_SECONDS
-        ),
-        event_ledger=DeliveryLedger(
-            connection, f"radar:{org}:seen:event", EVENT_REPLAY_TTL_SECONDS
-        ),
-        metrics=app.extensions["radar.metrics"],
-        clock=app.config.get("RADAR_CLOCK") or time.time,
-        allowed_org_ids=_normalised_orgs(settings.allowed_org_ids),
-    )
-    app.register_blueprint(outbound_bp)
-    app.register_blueprint(events_bp)
 
 
 def read_body(limit_key: str | None = None) -> bytes:

@@ -190,22 +190,18 @@ class RecordEventSink:
     def submit(
         self,
         events: Iterable[RecordEvent],
-        pipeline: redis.client.Pipeline | None = None,
         claim: Claim | None = None,
     ) -> SubmitResult:
         """Enqueue one job per distinct record of ``events`` unless one is already waiting.
 
         Args:
             events: the record events of one delivery.
-            pipeline: unused (kept for callers that pass one: the jobs no longer leave
-                anything on it).
             claim: the delivery id to claim in the same atomic step; when it was already
                 claimed nothing is enqueued and the result says ``replayed``.
 
         Raises:
             redis.RedisError: Redis is unavailable; nothing can be acknowledged.
         """
-        del pipeline
         result = SubmitResult()
         distinct: dict[str, RecordEvent] = {}
         duplicates: list[str] = []

@@ -6,12 +6,14 @@ import json
 import time
 
 import click
-from rq import Queue, Worker
-from rq.registry import FailedJobRegistry
+from rq import Queue
+from rq.job import Job
+from rq.registry import FailedJobRegistry, ScheduledJobRegistry
 
 from service.settings import Settings
 from workers import insights, logfilter, recovery
 from workers.queues import ALL_QUEUES, DEFAULT_RETRY, SCAN, connect
+from workers.radar_worker import RadarWorker
 
 # RQ's default is 10 minutes. Maintenance is also when a worker takes over the scheduler of
 # a worker whose scheduler process died (it exits on a Redis restart; its lock lapses after
@@ -24,7 +26,7 @@ WORKER_TTL_SECONDS = 60
 
 
 def _conn(settings: Settings):
-    return connect(settings.redis_url)
+    return connect(settings.require_redis_url())
 
 
 @click.command()
@@ -41,8 +43,9 @@ def worker(queues: tuple[str, ...], burst: bool) -> None:
     # most of an event's latency; bench/latency.py).
     import workers.jobs  # noqa: F401, PLC0415
     recovery.recover(conn, ALL_QUEUES)
-    rq_worker = Worker([Queue(n, connection=conn) for n in names], connection=conn,
-                       maintenance_interval=MAINTENANCE_SECONDS, worker_ttl=WORKER_TTL_SECONDS)
+    rq_worker = RadarWorker([Queue(n, connection=conn) for n in names], connection=conn,
+                            maintenance_interval=MAINTENANCE_SECONDS,
+                            worker_ttl=WORKER_TTL_SECONDS)
     try:
         rq_worker.work(burst=burst, with_scheduler=True)
     finally:
@@ -61,7 +64,9 @@ def cron() -> None:
 
     settings = Settings.from_env()
     logfilter.install()
-    scheduler = CronScheduler(connection=_conn(settings))
+    conn = _conn(settings)
+    conn.ping()  # fail now, with one line, rather than inside the scheduler's loop
+    scheduler = CronScheduler(connection=conn)
     scheduler.load_config_from_file("workers.cron_config")
     scheduler.start()
 
@@ -81,6 +86,7 @@ def sync(mode: str, accounts: tuple[str, ...], inline: bool, wait: bool) -> None
     logfilter.install()
     conn = _conn(settings)
     q = Queue(SCAN, connection=conn)
+    seen = _unsettled_ids(conn)
     if accounts:
         job = q.enqueue(jobs.scan_accounts, org_key=settings.org_key, account_ids=list(accounts),
                         retry=DEFAULT_RETRY)
@@ -91,11 +97,46 @@ def sync(mode: str, accounts: tuple[str, ...], inline: bool, wait: bool) -> None
         job = q.enqueue(jobs.incremental_sync, org_key=settings.org_key, retry=DEFAULT_RETRY)
     click.echo(f"enqueued {job.func_name} as {job.id}")
     if inline:
-        Worker([Queue(n, connection=conn) for n in ALL_QUEUES], connection=conn).work(burst=True)
+        RadarWorker([Queue(n, connection=conn) for n in ALL_QUEUES],
+                    connection=conn).work(burst=True)
     elif wait:
         _wait_drained(conn, job)
     if inline or wait:
         click.echo(json.dumps(insights.rebuild(conn, settings.org_key)["written"]))
+        failed = [j for j in Job.fetch_many(sorted(_unsettled_ids(conn) - seen), conn) if j]
+        if failed:
+            raise SystemExit(_report_failures(failed))
+
+
+def _unsettled_ids(conn) -> set[str]:
+    """Ids of the jobs that failed or wait for a retry, in every queue."""
+    ids: set[str] = set()
+    for name in ALL_QUEUES:
+        ids.update(FailedJobRegistry(name, connection=conn).get_job_ids())
+        ids.update(ScheduledJobRegistry(name, connection=conn).get_job_ids())
+    return ids
+
+
+def _report_failures(failed: list[Job]) -> int:
+    """Print one line per failed job on stderr; return the exit code of the worst."""
+    from integration.diagnosis import EXIT_CODES, Kind  # noqa: PLC0415
+
+    codes = []
+    for job in failed:
+        problem = job.meta.get("problem") or _last_line(job)
+        note = job.meta.get("retry_note") or ""
+        click.echo(f"error: job {job.func_name.rpartition('.')[2]} {job.id} failed: {problem}"
+                   + (f" ({note})" if note else ""), err=True)
+        kind = job.meta.get("problem_kind")
+        codes.append(EXIT_CODES[Kind(kind)] if kind in Kind._value2member_map_ else 1)
+    # 2 (configuration) first: it is the one an operator must act on.
+    return 2 if 2 in codes else max(codes)
+
+
+def _last_line(job: Job) -> str:
+    result = job.latest_result()
+    lines = (result.exc_string or "").strip().splitlines() if result is not None else []
+    return lines[-1] if lines else "failed (no error recorded)"
 
 
 def _wait_drained(conn, job=None, timeout: float = 6 * 3600) -> None:
@@ -135,15 +176,17 @@ def jobs_failed() -> None:
         registry = FailedJobRegistry(name, connection=conn)
         for job_id in registry.get_job_ids():
             job = Queue(name, connection=conn).fetch_job(job_id)
-            tail = (job.latest_result().exc_string or "").strip().splitlines()[-1:] if job else []
-            click.echo(f"{name}\t{job_id}\t{job.func_name if job else '?'}\t{' '.join(tail)}")
+            problem = (job.meta.get("problem") or _last_line(job)) if job else ""
+            click.echo(f"{name}\t{job_id}\t{job.func_name if job else '?'}\t{problem}")
 
 
 @jobs.command("retry")
 @click.argument("job_ids", nargs=-1)
 @click.option("--all", "retry_all", is_flag=True, help="Retry every failed job.")
 def jobs_retry(job_ids: tuple[str, ...], retry_all: bool) -> None:
-    """Requeue failed jobs (by id, or --all)."""
+    """Requeue failed jobs (by id, or --all); exit 1 when there was nothing to requeue."""
+    if not job_ids and not retry_all:
+        raise click.UsageError("name the failed jobs to retry (radar jobs failed) or pass --all")
     conn = _conn(Settings.from_env())
     count = 0
     for name in ALL_QUEUES:
@@ -153,7 +196,9 @@ def jobs_retry(job_ids: tuple[str, ...], retry_all: bool) -> None:
                 registry.requeue(job_id)
                 count += 1
     click.echo(f"requeued {count} job(s)")
-    if count == 0 and (job_ids or retry_all):
+    if count == 0:
+        click.echo("error: nothing to retry — no failed job matches (see radar jobs failed)",
+                   err=True)
         raise SystemExit(1)
 
 
@@ -167,6 +212,7 @@ def status(as_json: bool) -> None:
     conn = _conn(settings)
     runs = RunStore(conn, settings.org_key).recent_runs(10)
     queues = {n: {"queued": Queue(n, connection=conn).count,
+                  "scheduled": ScheduledJobRegistry(n, connection=conn).count,
                   "failed": FailedJobRegistry(n, connection=conn).count} for n in ALL_QUEUES}
     doc = {"runs": runs, "queues": queues, "written": insights.rebuild(conn, settings.org_key)["written"]}
     if as_json:
@@ -177,6 +223,9 @@ def status(as_json: bool) -> None:
         calls = sum(v for k, v in run.get("calls", {}).items() if k != "auth")
         click.echo(f"  {run.get('run_id')}  {run.get('mode'):<12} {run.get('status'):<13} "
                    f"started {run.get('started_at', '-')}  API calls {calls}")
-    click.echo("Queues: " + ", ".join(f"{n} {q['queued']} queued / {q['failed']} failed"
-                                      for n, q in queues.items()))
+        if run.get("status") in ("failed", "retrying") and run.get("message"):
+            click.echo(f"      {run['message']}")
+    click.echo("Queues: " + ", ".join(
+        f"{n} {q['queued']} queued / {q['scheduled']} awaiting retry / {q['failed']} failed"
+        for n, q in queues.items()))
     click.echo("Written: " + ", ".join(f"{k} {v}" for k, v in doc["written"].items()))

@@ -29,6 +29,13 @@ from detection.funnel import (
     SignalLogRecord,
     funnel_metrics,
 )
+from detection.portfolio import (
+    ACTION_STABILISE,
+    AccountAssessment,
+    PortfolioRanking,
+    assess_account,
+    rank_assessments,
+)
 from integration.contracts import WriteOutcome
 from plays.fields import LEAD_SOURCE_CS_EXPANSION
 
@@ -40,7 +47,6 @@ def summary_of(result: Any) -> dict[str, Any]:
     findings = result.findings
     snapshot = result.snapshot
     expansion = [s for s in findings.signals if s.category == "expansion"]
-    top = findings.hypotheses[0] if findings.hypotheses else None
     return {
         "name": snapshot.name,
         "tier": snapshot.tier,
@@ -55,10 +61,7 @@ def summary_of(result: Any) -> dict[str, Any]:
         "expansion": [{"type": s.type, "summary": s.evidence.summary} for s in expansion],
         "potential": findings.white_space.potential if findings.white_space else 0.0,
         "current_acv": findings.white_space.current_acv if findings.white_space else 0.0,
-        "action": top.title if top else findings.routing.reason,
-        "pipeline_value": top.estimated_value if top else 0.0,
-        "at_risk": findings.routing.play == "renewal_rescue"
-        or any(s.category == "risk" for s in findings.signals),
+        "portfolio": dataclasses.asdict(assess_account(findings, snapshot)),
         "scanned_at": findings.scanned_at.isoformat(),
         "funnel": _funnel_records(snapshot, findings),
     }
@@ -123,14 +126,33 @@ def record(conn: redis.Redis, org_key: str, results: Sequence[Any],
     prefix = f"radar:{org_key}"
     pipe = conn.pipeline()
     if results:
+        summaries = {r.account_id: summary_of(r) for r in results}
+        _count_new_signals(conn, prefix, summaries, pipe)
         pipe.hset(f"{prefix}:accounts",
-                  mapping={r.account_id: json.dumps(summary_of(r)) for r in results})
+                  mapping={k: json.dumps(v) for k, v in summaries.items()})
     totals = Counter(counts or {})
     totals.update(f"{o.write.sobject}:{o.status}" for o in outcomes or ())
     for key, n in totals.items():
         pipe.hincrby(f"{prefix}:written", key, n)
     pipe.delete(f"{prefix}:insights")  # rebuilt on the next read
     pipe.execute()
+
+
+def _count_new_signals(conn: redis.Redis, prefix: str, summaries: Mapping[str, dict],
+                       pipe: Any) -> None:
+    """radar_signals_total: the signals an account shows that its previous scan did not."""
+    from service.metrics import SIGNALS, MetricsRegistry  # noqa: PLC0415
+
+    ids = list(summaries)
+    found: Counter = Counter()
+    for account_id, old in zip(ids, conn.hmget(f"{prefix}:accounts", ids), strict=True):
+        before = set(json.loads(old).get("signals", ())) if old else set()
+        summary = summaries[account_id]
+        for kind in set(summary["signals"]) - before:
+            found[(kind, summary["strength"] or "none")] += 1
+    MetricsRegistry(conn).inc_many(
+        ((SIGNALS, float(n), {"type": kind, "strength": strength})
+         for (kind, strength), n in found.items()), pipeline=pipe)
 
 
 def forget(conn: redis.Redis, org_key: str, account_ids: Sequence[str]) -> None:
@@ -165,13 +187,8 @@ def rebuild(conn: redis.Redis, org_key: str) -> dict[str, Any]:
             digest.append({"owner": summary["csm"] or summary["owner"], "account": summary["name"],
                            "account_id": account_id, "strength": summary["strength"],
                            "summary": "; ".join(e["summary"] for e in summary["expansion"])})
-    order = {"High": 0, "Medium": 1, "Low": 2, "None": 3}
-    portfolio = sorted(
-        ({"account_id": aid, "name": s["name"], "tier": s["tier"], "readiness": s["readiness"],
-          "action": s["action"], "pipeline_value": s["pipeline_value"], "at_risk": s["at_risk"]}
-         for aid, s in summaries.items()),
-        key=lambda e: (not e["at_risk"], order.get(e["readiness"], 4), -e["pipeline_value"],
-                       e["name"]))
+    ranking = rank_assessments(AccountAssessment.from_dict(s["portfolio"])
+                               for s in summaries.values() if s.get("portfolio"))
 
     def total(sobject: str, status: str) -> int:
         return written.get(f"{sobject}:{status}", 0)
@@ -183,7 +200,7 @@ def rebuild(conn: redis.Redis, org_key: str) -> dict[str, Any]:
         "accounts": len(summaries),
         "generated_at": latest or "",
         "funnel": dataclasses.asdict(funnel) if funnel is not None else None,
-        "portfolio": portfolio,
+        "portfolio": portfolio_rows(ranking, {aid: s["readiness"] for aid, s in summaries.items()}),
         "signals": {k: dict(v) for k, v in sorted(signals.items())},
         "signal_logs": {k: dict(v) for k, v in sorted(signal_logs.items())},
         "strength": dict(Counter(s["strength"] for s in summaries.values())),
@@ -196,6 +213,27 @@ def rebuild(conn: redis.Redis, org_key: str) -> dict[str, Any]:
     }
     conn.set(f"{prefix}:insights", json.dumps(document, default=str), ex=300)
     return document
+
+
+def portfolio_rows(ranking: PortfolioRanking,
+                   crm_readiness: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+    """The ranking -> the ``portfolio`` list of the insights document: ranked entries in
+    rank order, then the at-risk accounts with their reasons and ACV (the value at stake).
+
+    ``readiness`` is what the scan wrote to the account's ``Expansion_Readiness__c`` when
+    ``crm_readiness`` has it (the dashboard counts what Salesforce users see), else the
+    ranking's own readiness; ``readiness_reason`` explains the ranking."""
+    crm = crm_readiness or {}
+    rows = [{"account_id": e.account_id, "name": e.name, "tier": e.tier, "acv": e.acv,
+             "readiness": crm.get(e.account_id, e.readiness),
+             "readiness_reason": e.readiness_reason,
+             "action": e.action, "pipeline_value": e.pipeline_value,
+             "expected_value": e.expected_value, "at_risk": False} for e in ranking.entries]
+    rows += [{"account_id": a.account_id, "name": a.name, "tier": a.tier, "acv": a.acv,
+              "readiness": crm.get(a.account_id, ""), "action": ACTION_STABILISE, "pipeline_value": 0.0,
+              "expected_value": 0.0, "at_risk": list(a.reasons)}
+             for a in ranking.at_risk]
+    return rows
 
 
 def load(conn: redis.Redis, org_key: str) -> dict[str, Any]:

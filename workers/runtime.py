@@ -16,6 +16,7 @@ from crm_mapping.reading import read_spec
 from crm_mapping.store import MappingStore
 from integration.composite import composite_describes
 from integration.contracts import ReadSpec
+from integration.diagnosis import Kind, OperatorError
 from integration.gateway import SalesforceGateway
 from integration.state import RunStore
 from integration.token_cache import SharedTokenCache
@@ -25,16 +26,26 @@ from workers.queues import connect
 
 log = logging.getLogger(__name__)
 
+# What Salesforce answers for a describe of an object the org does not have (REST API
+# Developer Guide, "Status Codes and Error Responses": 404 NOT_FOUND; INVALID_TYPE for an
+# object the user cannot see).
+MISSING_OBJECT_CODES = frozenset({"NOT_FOUND", "INVALID_TYPE"})
+
 _RUNTIMES: dict[str, Runtime] = {}
+_GATEWAYS: list[tuple[str, SalesforceGateway]] = []  # made by the current job (metrics)
 DESCRIBE_TTL = 6 * 3600
 
 
-class PreflightFailed(RuntimeError):
-    """The org does not match the active mapping; the scan refuses to start."""
+class PreflightFailed(OperatorError):
+    """The org does not match the active mapping; the scan refuses to start (a configuration
+    problem: never retried, the admin fixes the mapping or deploys the metadata)."""
 
     def __init__(self, report: PreflightReport) -> None:
         self.report = report
-        super().__init__("preflight failed: " + "; ".join(str(p) for p in report.errors))
+        super().__init__("the org does not match the active mapping: "
+                         + "; ".join(str(p) for p in report.errors)
+                         + " — fix it, check with radar mapping check, then sync again",
+                         Kind.CONFIGURATION)
 
 
 @dataclass
@@ -61,7 +72,9 @@ class Runtime:
     def gateway(self) -> SalesforceGateway:
         """A fresh gateway (its own call ledger) for one job, sharing the org's token."""
         cache = SharedTokenCache(self.redis, f"radar:{self.org_key}:oauth:token")
-        return SalesforceGateway.from_settings(self.settings, token_cache=cache)
+        gateway = SalesforceGateway.from_settings(self.settings, token_cache=cache)
+        _GATEWAYS.append((self.org_key, gateway))
+        return gateway
 
     def checked_spec(self, gateway: SalesforceGateway,
                      mapping: FieldMapping) -> tuple[ReadSpec, PreflightReport]:
@@ -77,32 +90,43 @@ class Runtime:
         describes = self.describes(gateway, sobjects)
         gateway.prime_describes(describes)
         report = preflight(mapping, describes)
+        if not report.ok:
+            # The cache may predate the admin's fix (a field deployed since): look again
+            # before refusing; this costs describe calls only when the check fails.
+            describes = self.describes(gateway, sobjects, fresh=True)
+            report = preflight(mapping, describes)
         for warning in report.warnings:
             log.warning("preflight: %s", warning)
         if not report.ok:
             raise PreflightFailed(report)
         return read_spec(mapping, describes), report
 
-    def describes(self, gateway: SalesforceGateway,
-                  sobjects: Sequence[str]) -> Mapping[str, Any]:
-        """Describe results by object: from Redis, else all missing ones in composite calls
-        of 25 (one call for the product's 19 objects)."""
+    def describes(self, gateway: SalesforceGateway, sobjects: Sequence[str],
+                  fresh: bool = False) -> Mapping[str, Any]:
+        """Describe JSON per object (None: the org has no such object), cached in Redis;
+        the ones not cached are fetched together, 25 to a composite call (one call for the
+        product's 19 objects).
+
+        Raises:
+            SalesforceFailure: the org could not be reached, refused the login or the
+                permission — anything but "no such object".
+        """
         result: dict[str, Any] = {}
         missing = []
         for sobject in sobjects:
-            cached = self.redis.get(f"radar:{self.org_key}:describe:{sobject}")
+            cached = None if fresh else self.redis.get(f"radar:{self.org_key}:describe:{sobject}")
             if cached is None:
                 missing.append(sobject)
             else:
                 result[sobject] = json.loads(cached)
         if missing:
-            # An object the org lacks comes back None (preflight's finding); a failed call
-            # raises, and nothing is cached.
-            fetched = composite_describes(gateway, missing)
+            # Only the org's own "no such object" is preflight's finding (None); an
+            # unreachable org, a refused login or a missing permission raises.
+            fetched = composite_describes(gateway, missing, MISSING_OBJECT_CODES)
             for sobject in missing:
                 described = fetched.get(sobject)
                 if described is None:
-                    log.info("describe %s: not available", sobject)
+                    log.info("describe %s: the org has no such object", sobject)
                 result[sobject] = described
                 self.redis.set(f"radar:{self.org_key}:describe:{sobject}",
                                json.dumps(described), ex=DESCRIBE_TTL)
@@ -115,9 +139,19 @@ def runtime(org_key: str | None = None, settings: Settings | None = None) -> Run
     key = org_key or settings.org_key
     cached = _RUNTIMES.get(key)
     if cached is None:
-        cached = Runtime(settings=settings, redis=connect(settings.redis_url), org_key=key)
+        cached = Runtime(settings=settings, redis=connect(settings.require_redis_url()), org_key=key)
         _RUNTIMES[key] = cached
     return cached
+
+
+def drain_call_counts() -> dict[tuple[str, str], int]:
+    """API calls spent by the gateways made since the last drain, by (org, kind)."""
+    counts: dict[tuple[str, str], int] = {}
+    for org_key, gateway in _GATEWAYS:
+        for kind, n in gateway.ledger.as_dict().items():
+            counts[(org_key, kind)] = counts.get((org_key, kind), 0) + n
+    _GATEWAYS.clear()
+    return counts
 
 
 def reset_runtimes() -> None:

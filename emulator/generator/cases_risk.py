@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from emulator.generator import catalog
-from emulator.generator.boundaries import Apply, Scenario
 from emulator.generator.context import fmt_date
 from emulator.generator.plants import add_prior
+from emulator.generator.specs import Apply, Scenario
 
 if TYPE_CHECKING:
     from emulator.generator.draft import Draft

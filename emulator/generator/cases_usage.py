@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from emulator.generator import catalog
-from emulator.generator.boundaries import Apply, Scenario
+from emulator.generator.specs import Apply, Scenario
 
 if TYPE_CHECKING:
     from emulator.generator.draft import Draft

@@ -53,7 +53,7 @@ class ProductSpec:
 
 
 # Keywords are whole words/phrases no other product's name or keywords contain, so a case
-# text points at exactly one product (tests/emulator_generator checks this).
+# text points at exactly one product (emulator/tests/generator checks this).
 PRODUCTS: tuple[ProductSpec, ...] = (
     ProductSpec(1, "Collaboration Suite", "COLLAB-SEAT", "Seats", SEAT, 360.0,
                 "collaboration; shared workspace; team chat", 0.30, 50, 20000,

@@ -18,8 +18,8 @@ from emulator.generator import catalog
 from emulator.generator.context import USAGE_MONTHS, GenContext, fmt_date
 from emulator.ids import ORG_POD
 
-if TYPE_CHECKING:  # plan imports the boundary cases, which build on Draft
-    from emulator.generator.plan import AccountPlan
+if TYPE_CHECKING:
+    from emulator.generator.specs import AccountPlan
 
 Record = dict[str, Any]
 _SYSTEM = ("Id", "IsDeleted", "CreatedDate", "LastModifiedDate", "SystemModstamp")

@@ -8,11 +8,11 @@ A plan is a pure function of (seed, account index), so account ``i + 1`` can ask
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 
 from emulator.generator import catalog
-from emulator.generator.boundaries import SCENARIOS, Scenario
+from emulator.generator.boundaries import SCENARIOS
 from emulator.generator.context import GenContext
+from emulator.generator.specs import AccountPlan, DepartedChampion, Scenario
 
 # Chance that a (non-boundary) account gets each planted signal, drawn independently.
 PLANT_RATES: dict[str, float] = {
@@ -28,41 +28,6 @@ SPRINKLED_BOUNDARY_RATE = 0.02  # boundary cases repeated beyond the first len(S
 NARROW_CHOICES = (3, 5, 7, 8, 9, 10)  # cheaper products a "narrow" T1 account owns
 _CONSONANTS = "bdfgklmnprstvz"
 _VOWELS = "aeiou"
-
-
-@dataclass(frozen=True, slots=True)
-class DepartedChampion:
-    """A champion who left account ``index`` and, when ``arrival`` is set, turns up at
-    account ``index + 1`` matched by "email", "linkedin" or "name" (+ new email domain)."""
-
-    index: int
-    first: str
-    last: str
-    email: str
-    linkedin: str
-    how: str  # "left" (Left_Company__c) or "bounced" (EmailBouncedDate)
-    arrival: str | None
-
-
-@dataclass(slots=True)
-class AccountPlan:
-    index: int
-    tier: str
-    industry: str
-    employees: int
-    name: str
-    domain: str
-    health: int
-    potential: str  # "narrow" (owns 1-2 products), "full" (owns every product), "typical"
-    owned: tuple[int, ...]  # product keys
-    dropped: int | None  # bought before, not renewed (an older Closed Won only)
-    has_champion: bool
-    n_contacts: int
-    plants: tuple[str, ...]
-    boundary: Scenario | None
-    departed: DepartedChampion | None
-    ae: catalog.UserSpec
-    csm: catalog.UserSpec
 
 
 def _syllables(value: int, count: int) -> str:

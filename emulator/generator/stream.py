@@ -18,8 +18,9 @@ from emulator.generator.baseline import add_background_history, build_baseline
 from emulator.generator.context import GenContext
 from emulator.generator.draft import ACCOUNT_OBJECTS, BLOCK, Draft, Record
 from emulator.generator.naming import Naming
-from emulator.generator.plan import AccountPlan, DepartedChampion, plan_account
+from emulator.generator.plan import plan_account
 from emulator.generator.plants import PLANTERS
+from emulator.generator.specs import AccountPlan, DepartedChampion
 from emulator.generator.truth import compute_truth
 from emulator.ids import make_id
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from emulator.ids import to18
 from emulator.soql import ast, dates
-from emulator.soql.block import ID_TYPES, NUMERIC, STRINGISH, Block, Column
+from emulator.soql.block import ID_TYPES, NUMERIC, STRINGISH, Block, Column, Context, object_named
 from emulator.soql.errors import (
     INVALID_FIELD,
     INVALID_QUERY_FILTER_OPERATOR,
@@ -150,8 +150,6 @@ class ConditionCompiler:
         return self._atom(column.sql, positive, negated)
 
     def _semi_join(self, column: Column, cond: ast.InQuery, negated: bool) -> str:
-        from emulator.soql.semijoin import compile_semi_join
-
         subquery = compile_semi_join(self.ctx, cond.query, self.params)
         positive = f"({column.sql} IN {subquery})"
         return self._atom(column.sql, positive, negated)
@@ -223,3 +221,28 @@ def order_terms(block: Block, items: tuple[ast.OrderItem, ...]) -> list[str]:
         terms.append(f"{column.compare_sql}{column.collation} {direction} "
                      f"NULLS {'FIRST' if nulls_first else 'LAST'}")
     return terms
+
+
+# A semi-join's inner WHERE is compiled by ConditionCompiler, which compiles semi-joins: one
+# module, so the mutual recursion is not an import cycle.
+def compile_semi_join(ctx: Context, query: ast.Query, params: list[object]) -> str:
+    """The parenthesised SQL subquery yielding the ids the semi-join matches."""
+    obj = object_named(ctx, query.sobject, query.sobject_pos)
+    fields = [item for item in query.select if isinstance(item, ast.FieldRef)]
+    if len(fields) != 1 or len(query.select) != 1:
+        raise error_at(MALFORMED_QUERY, ctx.text, query.sobject_pos,
+                       "The inner select field must be a single Id or reference field")
+    block = Block(ctx, obj, query.alias)
+    column = block.resolve(fields[0], for_filter=True)
+    if column.type not in ID_TYPES:
+        raise error_at(INVALID_FIELD, ctx.text, fields[0].pos,
+                       f"The selected field '{column.definition.name}' in the subquery and the "
+                       "left operand field in the where expression in the outer query must "
+                       "point to the same object type.")
+    tests = [f"{column.sql} IS NOT NULL"]
+    deleted = block.deleted_filter()
+    if deleted:
+        tests.append(deleted)
+    if query.where is not None:
+        tests.append(ConditionCompiler(block, params).compile(query.where))
+    return f"(SELECT {column.sql} FROM {block.from_sql(filter_only=True)} WHERE {' AND '.join(tests)})"  # noqa: S608

@@ -19,7 +19,8 @@ from crm_mapping.store import MappingStore
 from service.admin.auth import configure_sessions
 from service.admin.mapping_source import DescribeProvider, StoreMappingSource
 from service.admin.sources import RedisInsightsSource, RedisStatusSource
-from service.admin.views import EXTENSION_KEY, AdminSources, AdminState, create_blueprint
+from service.admin.state import EXTENSION_KEY, AdminSources, AdminState
+from service.admin.views import create_blueprint
 from service.settings import Settings
 
 __all__ = ["AdminSources", "init_admin", "redis_sources"]

@@ -15,13 +15,12 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from crm_mapping.document import MappingInvalid
 from crm_mapping.store import VersionNotFound
 from service.admin.mapping_source import MappingSource, Validation, version_yaml
+from service.admin.state import state
 
 MAX_DRAFT_CHARS = 512 * 1024  # a full mapping is ~20 KB; this only stops abuse
 
 
 def _source() -> MappingSource:
-    from service.admin.views import state
-
     return state().sources.mapping
 
 

@@ -181,9 +181,12 @@ class RedisStatusSource:
                     continue
                 result = job.latest_result()
                 error = _text(result.exc_string) if result is not None else ""
+                # The worker's one-line diagnosis (workers/radar_worker.py) names the fix;
+                # the traceback's end is the fallback for jobs run by another worker.
+                problem = job.meta.get("problem")
                 found.append(FailedJob(
                     job_id=job.id, queue=q.name, function=job.func_name or "?",
-                    error_tail=_tail(error or "(no traceback recorded)"),
+                    error_tail=problem or _tail(error or "(no traceback recorded)"),
                     ended_at=job.ended_at.isoformat(timespec="seconds") if job.ended_at else ""))
         found.sort(key=lambda j: j.ended_at, reverse=True)
         return found[:limit]
@@ -338,7 +341,7 @@ def encode_insights(*, portfolio: Iterable[Mapping[str, Any]], funnel: FunnelMet
                     signal_logs: Mapping[str, Mapping[str, int]] | None = None) -> str:
     """The JSON the workers store at ``radar:{org}:insights`` (the reader's exact format).
 
-    ``portfolio`` rows come from ``portfolio_rows(rank_portfolio(...))``.
+    ``portfolio`` rows come from ``workers.insights.portfolio_rows(rank_portfolio(...))``.
     """
     return json.dumps({
         "portfolio": list(portfolio),
@@ -349,20 +352,6 @@ def encode_insights(*, portfolio: Iterable[Mapping[str, Any]], funnel: FunnelMet
         "written": dict(written),
         "generated_at": generated_at,
     }, default=str)
-
-
-def portfolio_rows(ranking: Any) -> list[dict[str, Any]]:
-    """A ``detection.portfolio.PortfolioRanking`` -> the ``portfolio`` list of the insights
-    key: ranked entries in rank order, then the at-risk accounts with their reasons."""
-    rows = [{"account_id": e.account_id, "name": e.name, "tier": e.tier,
-             "readiness": e.readiness, "action": e.action, "pipeline_value": e.pipeline_value,
-             "at_risk": False} for e in ranking.entries]
-    from detection.portfolio import ACTION_STABILISE
-
-    rows += [{"account_id": a.account_id, "name": a.name, "tier": a.tier, "readiness": "",
-              "action": ACTION_STABILISE, "pipeline_value": 0.0, "at_risk": list(a.reasons)}
-             for a in ranking.at_risk]
-    return rows
 
 
 class RedisInsightsSource:

@@ -8,9 +8,9 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
+import redis
 from flask import (
     Blueprint,
     Response,
@@ -26,12 +26,12 @@ from werkzeug.exceptions import HTTPException
 
 from service.admin import auth
 from service.admin.charts import bar_chart, stacked_chart
-from service.admin.mapping_source import MappingSource
+from service.admin.mapping_views import register_mapping_routes
 from service.admin.presenters import calls_text, fmt, funnel_rows, money, month_points
-from service.admin.sources import InsightsSource, PortfolioRow, StatusSource
+from service.admin.sources import PortfolioRow
+from service.admin.state import state
 
 log = logging.getLogger(__name__)
-EXTENSION_KEY = "radar.admin"
 PUBLIC_ENDPOINTS = frozenset({"admin.login", "admin.static"})
 # No script at all, styles only from our own file, SVG inline: the pages need nothing else.
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
@@ -56,26 +56,6 @@ def readiness_counts(portfolio: Iterable[PortfolioRow]) -> list[tuple[str, int]]
     counts = Counter(r.readiness or "-" for r in portfolio)
     return [(level, counts.get(level, 0)) for level in _ordered([*READINESS_ORDER, *counts],
                                                                 READINESS_ORDER)]
-
-
-@dataclass(frozen=True)
-class AdminSources:
-    """The three data sources the pages read."""
-
-    mapping: MappingSource
-    status: StatusSource
-    insights: InsightsSource
-
-
-@dataclass(frozen=True)
-class AdminState:
-    sources: AdminSources
-    admin_token: str | None
-
-
-def state() -> AdminState:
-    """The sources and token ``init_admin`` stored on the app."""
-    return current_app.extensions[EXTENSION_KEY]
 
 
 def create_blueprint() -> Blueprint:
@@ -116,6 +96,15 @@ def create_blueprint() -> Blueprint:
     @bp.errorhandler(404)
     def not_found(exc: HTTPException) -> Response:
         return _error_page(404, exc.description or "Not found.")
+
+    @bp.errorhandler(redis.RedisError)
+    def redis_down(exc: redis.RedisError) -> Response:
+        # Sessions, the login throttle, runs and mappings all live in Redis: without it no
+        # admin page can answer truthfully. 503 (not 500): it is an outage, not a bug.
+        log.warning("admin %s: Redis unavailable: %s", request.path, exc)
+        response = _error_page(503, REDIS_DOWN_MESSAGE)
+        response.headers["Retry-After"] = "30"
+        return response
 
     bp.add_app_template_filter(money, "money")
     bp.add_app_template_filter(fmt, "fmt")
@@ -193,10 +182,13 @@ def create_blueprint() -> Blueprint:
         return render_template("admin_digest.html", insights=insights,
                                by_owner=insights.digest_by_owner())
 
-    from service.admin.mapping_views import register_mapping_routes
-
     register_mapping_routes(bp)
     return bp
+
+
+REDIS_DOWN_MESSAGE = ("Redis does not answer, so the admin pages cannot show or change "
+                      "anything. Start Redis (or check REDIS_URL on the web service), then "
+                      "reload this page.")
 
 
 def _error_page(status: int, message: str) -> Response:

@@ -14,10 +14,10 @@ from service.admin.sources import (
     decode_funnel,
     encode_insights,
     insights_key,
-    portfolio_rows,
 )
 from tests.admin.jobs import explode, succeed
 from tests.admin.seed import SIGNALS, known_funnel, seed_insights, seed_runs
+from workers.insights import portfolio_rows
 
 
 def _fail_one(conn: redis.Redis, queue: str = "writeback") -> str:
@@ -108,7 +108,9 @@ def test_given_portfolio_ranking_when_converted_then_rows_match_the_ranking() ->
     ranking = PortfolioRanking((entry,), (risk,), 5000.0, 3250.0,
                                {"High": 1, "Medium": 0, "Low": 0})
     rows = portfolio_rows(ranking)
-    assert rows[0] == {"account_id": "001A", "name": "Acme", "tier": "T1", "readiness": "High",
+    assert rows[0] == {"account_id": "001A", "name": "Acme", "tier": "T1", "acv": 100.0,
+                       "readiness": "High", "readiness_reason": "Strong signals",
                        "action": "Schedule an expansion conversation", "pipeline_value": 5000.0,
-                       "at_risk": False}
+                       "expected_value": 3250.0, "at_risk": False}
     assert rows[1]["at_risk"] == ["health Red (30)"]
+    assert rows[1]["acv"] == 80.0 and rows[1]["action"] == "Stabilise first (renewal rescue)"

@@ -18,13 +18,15 @@ def _env(redis_url: str) -> dict[str, str]:
             "SALESFORCE_SESSION_ID": "", "SALESFORCE_INSTANCE_URL": ""}
 
 
-def test_given_yaml_when_imported_with_activate_then_new_active_version(
+def test_given_yaml_when_imported_with_activate_force_then_new_active_version(
         tmp_path: Path, redis_url: str, redis_conn: redis.Redis) -> None:
     draft = tmp_path / "mapping.yaml"
     draft.write_text(yaml.safe_dump(OTHER_ORG_DOCUMENT))
-    result = CliRunner().invoke(main, ["mapping", "import", str(draft), "--activate"],
+    # --force: no org here to check against (tests/cli_errors checks the preflight path)
+    result = CliRunner().invoke(main, ["mapping", "import", str(draft), "--activate", "--force"],
                                 env=_env(redis_url))
     assert result.exit_code == 0, result.output
+    assert "activating without checking the org (--force)" in result.output
     assert "saved mapping version 2: active" in result.output
     store = MappingStore(redis_conn, "acme")
     assert store.active_mapping().api("account.health_score") == "CS_Health__c"
@@ -53,5 +55,7 @@ def test_given_no_org_session_when_checking_then_clear_message(
     draft.write_text("{}\n")
     result = CliRunner().invoke(main, ["mapping", "check", "--file", str(draft)],
                                 env=_env(redis_url))
-    assert result.exit_code != 0
-    assert "cannot connect to Salesforce" in result.output
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        "error: SALESFORCE_AUTH=session needs SALESFORCE_SESSION_ID, SALESFORCE_INSTANCE_URL — "
+        "set them (docs/configuration.md)")

@@ -21,8 +21,8 @@ from simple_salesforce import format_soql
 
 from service.demo import read_env_file
 from service.demo_org import OrgClient
-from service.demo_procs import (
-    DemoFailure,
+from service.supervisor import (
+    ProcessFailure,
     Supervisor,
     is_running,
     start_ticks,
@@ -115,7 +115,7 @@ def test_given_a_started_process_exits_when_waiting_then_failure_names_it_and_it
     procs.start("short-lived", [sys.executable, "-c", "print('bye'); raise SystemExit(3)"])
     try:
         procs.wait_for("something that never comes", lambda: None, timeout=20)
-    except DemoFailure as failure:
+    except ProcessFailure as failure:
         assert "short-lived exited with status 3" in str(failure)
         assert failure.log == tmp_path / "short-lived.log"
         assert failure.log.read_text().strip() == "bye"

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from simple_salesforce.format import format_soql
 
 from emulator.soql import prepare
-from tests.emulator_soql.org import Org
+from emulator.tests.soql.org import Org
 
 NOW = datetime(2026, 3, 15, 12, 0, tzinfo=UTC)
 TEXTS = ["a", "A", "ab", "aB", "b", "b'c", "x\\y", "a_b", "a%b", ""]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from emulator.soql import prepare
-from tests.emulator_soql.org import NOW, Org
+from emulator.tests.soql.org import NOW, Org
 
 
 def test_given_order_by_when_nulls_default_then_asc_first_desc_last(org: Org) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from emulator.soql import prepare
-from tests.emulator_soql.org import NOW, Org
+from emulator.tests.soql.org import NOW, Org
 
 
 def _url(sobject: str, record_id: str) -> str:

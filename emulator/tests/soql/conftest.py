@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.emulator_soql.org import Org, seeded
+from emulator.tests.soql.org import Org, seeded
 
 
 @pytest.fixture(scope="module")

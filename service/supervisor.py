@@ -1,5 +1,6 @@
-"""The demo's processes: each runs in its own session (process group) with its log in the
-demo's work directory, is watched while the demo waits on it, and is stopped by its id.
+"""One process supervisor for the demo and the chaos run: each process runs in its own
+session (process group) with its log in a work directory, is watched while the caller waits
+on it, and is stopped by its group id (SIGTERM, then SIGKILL after a grace period).
 
 A PID file records what ``--keep-running`` left behind so ``--stop`` can end exactly those
 processes later: their group ids and the start time of each, checked against ``/proc``
@@ -21,13 +22,14 @@ from pathlib import Path
 from typing import TypeVar
 
 T = TypeVar("T")
+ROOT = Path(__file__).resolve().parents[1]
 POLL_SECONDS = 0.25
 STOP_GRACE_SECONDS = 10.0
 LOG_TAIL_LINES = 25
 
 
-class DemoFailure(RuntimeError):
-    """A demo step failed; ``logs`` name the log files that explain it (``log``: the first)."""
+class ProcessFailure(RuntimeError):
+    """A supervised step failed; ``logs`` name the log files that explain it (``log``: the first)."""
 
     def __init__(self, message: str, *logs: Path | None) -> None:
         super().__init__(message)
@@ -59,6 +61,8 @@ class Child:
     argv: list[str]
     log: Path
     process: subprocess.Popen
+    killed: bool = False  # killed on purpose (the chaos run), not to be replaced
+    replaced: bool = False  # a replacement was started after it exited
 
     @property
     def pid(self) -> int:
@@ -72,7 +76,7 @@ class Child:
 
 @dataclass
 class Supervisor:
-    """Starts the demo's processes, watches them while waiting, and stops them."""
+    """Starts processes, watches them while waiting, and stops them."""
 
     log_dir: Path
     env: dict[str, str]
@@ -84,8 +88,7 @@ class Supervisor:
         with log.open("ab") as out:
             process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
                 list(argv), stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                env=env or self.env, cwd=Path(__file__).resolve().parents[1],
-                start_new_session=True)
+                env=env or self.env, cwd=ROOT, start_new_session=True)
         child = Child(name, list(argv), log, process)
         self.children.append(child)
         return child
@@ -95,10 +98,10 @@ class Supervisor:
         return self.start(name, [sys.executable, "-m", "service.cli", *args])
 
     def check_alive(self) -> None:
-        """Raise DemoFailure when a started process has exited."""
+        """Raise ProcessFailure when a started process has exited."""
         for child in self.children:
             if not child.alive():
-                raise DemoFailure(f"{child.name} exited with status {child.process.returncode}",
+                raise ProcessFailure(f"{child.name} exited with status {child.process.returncode}",
                                   child.log)
 
     def wait_for(self, what: str, probe: Callable[[], T | None], timeout: float,
@@ -106,7 +109,7 @@ class Supervisor:
         """Poll ``probe`` until it returns something truthy, at most ``timeout`` seconds.
 
         Raises:
-            DemoFailure: the deadline passed, or a started process exited meanwhile.
+            ProcessFailure: the deadline passed, or a started process exited meanwhile.
         """
         deadline = time.monotonic() + timeout
         while True:
@@ -115,18 +118,20 @@ class Supervisor:
             if result:
                 return result
             if time.monotonic() > deadline:
-                raise DemoFailure(f"timed out after {timeout:.0f} s waiting for {what}", log)
+                raise ProcessFailure(f"timed out after {timeout:.0f} s waiting for {what}", log)
             time.sleep(POLL_SECONDS)
 
-    def stop_all(self) -> list[str]:
-        """Stop every started process (newest first); returns the names stopped."""
-        stopped = []
-        for child in reversed(self.children):
-            if child.alive():
-                stop_group(child.pid, child.process)
-                stopped.append(child.name)
+    def stop_all(self, grace: float = STOP_GRACE_SECONDS) -> list[str]:
+        """Stop every started process: SIGTERM to all their groups at once, then SIGKILL to
+        any group still there after ``grace`` seconds. Returns the names stopped."""
+        alive = [child for child in reversed(self.children) if child.alive()]
+        deadline = time.monotonic() + grace
+        for child in alive:
+            _signal_group(child.pid, signal.SIGTERM)
+        for child in alive:
+            _finish_group(child.pid, child.process, deadline)
         self.children.clear()
-        return stopped
+        return [child.name for child in alive]
 
     def pid_record(self) -> list[dict[str, object]]:
         """What ``--stop`` needs to find these processes again."""
@@ -138,21 +143,27 @@ def stop_group(pgid: int, process: subprocess.Popen | None = None,
                grace: float = STOP_GRACE_SECONDS) -> None:
     """SIGTERM the process group ``pgid`` (gunicorn's and RQ's children stop with their
     parent), then SIGKILL it if it is still there after ``grace`` seconds."""
+    if _signal_group(pgid, signal.SIGTERM):
+        _finish_group(pgid, process, time.monotonic() + grace)
+
+
+def _signal_group(pgid: int, signum: int) -> bool:
+    """Send ``signum`` to a process group; False when the group is gone."""
     try:
-        os.killpg(pgid, signal.SIGTERM)
+        os.killpg(pgid, signum)
     except ProcessLookupError:
-        return
-    deadline = time.monotonic() + grace
+        return False
+    return True
+
+
+def _finish_group(pgid: int, process: subprocess.Popen | None, deadline: float) -> None:
+    """Wait until the group ``pgid`` has exited, SIGKILL it at ``deadline``."""
     while time.monotonic() < deadline:
         # poll() reaps our own child, so it is not mistaken for a live group member
         if (process is None or process.poll() is not None) and not _group_exists(pgid):
             return
         time.sleep(0.1)
-    try:
-        os.killpg(pgid, signal.SIGKILL)
-    except ProcessLookupError:
-        return
-    if process is not None:
+    if _signal_group(pgid, signal.SIGKILL) and process is not None:
         process.wait(timeout=5)
 
 

@@ -2,13 +2,13 @@
 
 ``run_load(redis_url)`` starts ``radar serve`` on a free port, pre-signs enough distinct
 events (unique event ids, so replay protection does not turn them into 409s) and drives
-them with ``wrk`` (Debian package ``wrk``) through ``bench_wrk.lua``; it returns
+them with ``wrk`` (Debian package ``wrk``) through ``webhook_load_wrk.lua``; it returns
 requests/s and latency percentiles. Signing happens up front because per-request HMAC in
 wrk's Lua is awkward; the timestamps stay inside the 300 s tolerance for runs of a few
 minutes.
 
 The run enqueues one job per distinct record into the ``events`` queue of that Redis: use
-a throwaway Redis (``python -m webhooks.bench`` starts one when no URL is given).
+a throwaway Redis (``python -m bench.webhook_load`` starts one when no URL is given).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from webhooks.signing import sign
 
 BENCH_SECRET = "bench-secret-9d4f"  # noqa: S105 - only for the throwaway bench server
 BENCH_ORG_ID = "00D5g000004fXtWEAU"
-LUA_SCRIPT = Path(__file__).with_name("bench_wrk.lua")
+LUA_SCRIPT = Path(__file__).with_name("webhook_load_wrk.lua")
 
 
 def _write_requests(path: Path, count: int, records: int, timestamp: int) -> None:
@@ -169,7 +169,7 @@ def run_load(
         conn.close()
     return {
         "endpoint": "POST /webhooks/salesforce/events",
-        "tool": "wrk 4.1 (pre-signed requests, webhooks/bench_wrk.lua)",
+        "tool": "wrk 4.1 (pre-signed requests, bench/webhook_load_wrk.lua)",
         "duration_s": round(seconds, 2),
         "requests": summary["requests"],
         "requests_per_s": round(summary["requests"] / seconds, 1),
@@ -193,7 +193,7 @@ def run_load(
 
 
 def main() -> None:
-    """``python -m webhooks.bench [--redis-url URL] [--out FILE]``: print the result JSON."""
+    """``python -m bench.webhook_load [--redis-url URL] [--out FILE]``: print the result JSON."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--redis-url", default=None, help="default: a private redis-server")
     parser.add_argument("--duration", type=int, default=10)

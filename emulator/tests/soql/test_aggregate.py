@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from emulator.soql import SoqlError, prepare
-from tests.emulator_soql.org import NOW, Org
+from emulator.tests.soql.org import NOW, Org
 
 
 def test_given_group_by_when_fetched_then_one_aggregate_result_per_group(org: Org) -> None:

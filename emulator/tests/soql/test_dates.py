@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from emulator.soql.dates import day_range
-from tests.emulator_soql.org import Org
+from emulator.tests.soql.org import Org
 
 D = date.fromisoformat
 

@@ -7,7 +7,7 @@ import sqlite3
 from emulator.schema import FieldDef
 from emulator.soql.bench import measure
 from emulator.soql.ddl import create_tables
-from tests.emulator_soql.org import build_schema
+from emulator.tests.soql.org import build_schema
 
 
 def _indexed_columns(conn: sqlite3.Connection, table: str) -> set[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from emulator.soql import SoqlError, prepare
-from tests.emulator_soql.org import NOW, Org
+from emulator.tests.soql.org import NOW, Org
 
 
 def test_given_parent_paths_when_csv_then_dotted_header_and_flat_values(org: Org) -> None:

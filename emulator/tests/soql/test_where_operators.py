@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from simple_salesforce.format import format_soql
 
-from tests.emulator_soql.org import Org
+from emulator.tests.soql.org import Org
 
 ALL = {"Acme", "acme corp", "Beta", "O'Brien & Co", "100%_Real\\Deal"}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from emulator.soql import SoqlError, prepare
-from tests.emulator_soql.org import NOW, Org
+from emulator.tests.soql.org import NOW, Org
 
 FIELD_HINT = ("If you are attempting to use a custom field, be sure to append the '__c' after "
               "the custom field name. Please reference your WSDL or the describe call for the "
