@@ -14,10 +14,13 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from emulator.bulk2_jobs import BulkJobs, Job
+
+class _Jobs(Protocol):
+    """What the runner needs of ``bulk2_jobs.BulkJobs`` (no import: no cycle)."""
+
+    def process(self, job: Any, user_id: str, final_state: str = ...) -> None: ...
 
 log = logging.getLogger(__name__)
 DEFAULT_INGEST_DELAY = 0.4  # seconds from UploadComplete to JobComplete
@@ -26,13 +29,13 @@ DEFAULT_INGEST_DELAY = 0.4  # seconds from UploadComplete to JobComplete
 class IngestRunner:
     """Runs queued ingest jobs in the background, one thread per job."""
 
-    def __init__(self, bulk: BulkJobs, delay: float = DEFAULT_INGEST_DELAY) -> None:
+    def __init__(self, bulk: _Jobs, delay: float = DEFAULT_INGEST_DELAY) -> None:
         self.bulk = bulk
         self.delay = delay
         self._threads: list[threading.Thread] = []
         self._stopping = threading.Event()
 
-    def start(self, job: Job, user_id: str) -> None:
+    def start(self, job: Any, user_id: str) -> None:
         """Queue ``job`` (already UploadComplete) for processing."""
         thread = threading.Thread(target=self._run, args=(job, user_id),
                                   name=f"bulk-ingest-{job.id}", daemon=True)
@@ -40,7 +43,7 @@ class IngestRunner:
         self._threads.append(thread)
         thread.start()
 
-    def _run(self, job: Job, user_id: str) -> None:
+    def _run(self, job: Any, user_id: str) -> None:
         if self._stopping.wait(self.delay / 2) or job.state != "UploadComplete":
             return  # stopped, or aborted while queued
         try:

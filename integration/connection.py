@@ -15,18 +15,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import jwt
 import requests
 from simple_salesforce import Salesforce
 
 from integration.errors import ADMIN_HINTS, Action, AuthenticationFailed, classify_response
+from integration.token_cache import SharedTokenCache, Token
 from service.settings import SalesforceSettings
-
-if TYPE_CHECKING:
-    from integration.token_cache import SharedTokenCache
 
 TOKEN_PATH = "/services/oauth2/token"  # noqa: S105 - a URL path, not a secret
 DEFAULT_TIMEOUT: tuple[float, float] = (10.0, 120.0)  # (connect, read) seconds
@@ -59,15 +56,6 @@ class TimeoutSession(requests.Session):
             kwargs["verify"] = self.verify
         self.request_count += 1
         return super().request(method, url, *args, **kwargs)
-
-
-@dataclass(frozen=True)
-class Token:
-    """An access token and the instance it is valid for."""
-
-    access_token: str = field(repr=False)
-    instance_url: str
-    user_id: str | None = None  # last segment of the identity URL ("id"), when given
 
 
 def _post_token(session: requests.Session, login_url: str, data: dict[str, str],

@@ -15,14 +15,22 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import redis
 
-from integration.connection import Token
+
+@dataclass(frozen=True)
+class Token:
+    """An access token and the instance it is valid for."""
+
+    access_token: str = field(repr=False)
+    instance_url: str
+    user_id: str | None = None  # last segment of the identity URL ("id"), when given
+
 
 DEFAULT_TTL_SECONDS = 2 * 3600 - 300  # Salesforce's default session timeout is 2 hours
 LOCK_SECONDS = 30
-WAIT_STEP_SECONDS = 0.1
 
 # Delete the key only while it still holds the refused token.
 _DROP_IF_SAME = """
