@@ -16,6 +16,7 @@ import logging
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from rq import get_current_job
@@ -25,15 +26,14 @@ from simple_salesforce import format_soql
 from detection.benchmark import BenchmarkBuilder
 from detection.stakeholders import build_champion_index
 from integration.composite import composite_queries
-from integration.contracts import AccountBundle, OrgData, RecordWrite
+from integration.contracts import AccountBundle, OrgData, Record, RecordWrite
 from integration.gateway import check_api_name
-from integration.read_plan import IN_CHUNK
 from integration.reader import OrgReader
 from integration.sync import LOOKBACK, SyncRun
 from integration.writer import KnownKeys, RecordWriter
 from workers import insights
 from workers.champion_spill import ChampionSpill
-from workers.files import file_writes, sync_files
+from workers.files import file_writes, link_queries, sync_files
 from workers.pipeline import ScanContext, process_bundle, snapshot_of
 from workers.queues import (
     DEFAULT_RETRY,
@@ -66,7 +66,7 @@ def full_scan(org_key: str = "default", wait: bool = False) -> dict:
         or uuid.uuid4().hex[:12]
     rt.redis.set(f"radar:{org_key}:fullscan:current", scan_id)
     # When this scan's read began (kept across resumes): the write-back re-checks only
-    # what was created since (see _known_task_keys).
+    # what was created since (see _task_keys).
     rt.redis.set(f"radar:{org_key}:fullscan:{scan_id}:read_from", gateway.now().isoformat(),
                  nx=True, ex=7 * 24 * 3600)
     state: dict = {}
@@ -141,8 +141,8 @@ def writeback_chunk(org_key: str, scan_id: str, account_ids: Sequence[str]) -> d
     now = datetime.fromisoformat(raw_now.decode()) if raw_now else gateway.now()
     sc = _context(rt, gateway, now)
     outcome = _detect_and_write(rt, gateway, sc, bundles, run_id=scan_id,
-                                known=lambda writes: _known_task_keys(rt, gateway, scan_id,
-                                                                      bundles, writes))
+                                task_keys=lambda writes: _task_keys(rt, gateway, scan_id,
+                                                                    bundles, writes))
     if outcome["status"] == "completed":
         rt.portfolio.drop_cached(scan_id, [b.account_id for b in bundles])
         if rt.portfolio.cached_count(scan_id) == 0:
@@ -162,38 +162,52 @@ def _context(rt: Runtime, gateway, now: datetime) -> ScanContext:
                        benchmark=rt.portfolio.benchmark(), champions=rt.portfolio.champions())
 
 
-def _known_task_keys(rt: Runtime, gateway, scan_id: str, bundles: Sequence[AccountBundle],
-                     writes: Sequence[RecordWrite]) -> KnownKeys | None:
-    """The chunk's Task dedupe keys from the scan's own read, so its create-once Tasks
-    need no lookup query per 200 keys.
+@dataclass
+class _TaskKeys:
+    """How a write-back chunk learns its Task dedupe keys without a lookup per 200 keys."""
 
-    The read phase read every Task of these accounts (by AccountId); what was created
-    since (an earlier attempt of this chunk, an event's scan) is found by one query per 200
-    accounts — five to a composite call — on CreatedDate. Tasks of other accounts are
-    looked up as before.
+    key_field: str
+    existing: dict[str, str]
+    account_ids: list[str]
+    since_soql: str
+
+    def known(self, created_since: Sequence[Record]) -> KnownKeys:
+        existing = {**self.existing,
+                    **{r[self.key_field]: r["Id"] for r in created_since if r.get(self.key_field)}}
+        return KnownKeys("Task", self.key_field, existing,
+                         frozenset(i[:15] for i in self.account_ids))
+
+
+def _task_keys(rt: Runtime, gateway, scan_id: str, bundles: Sequence[AccountBundle],
+               writes: Sequence[RecordWrite]) -> _TaskKeys | None:
+    """The chunk's Task keys from the scan's own read, and the query for what was created
+    since on the chunk's accounts.
+
+    The read phase read every Task of these accounts (by AccountId); what was created since
+    (an earlier attempt of this chunk, an event's scan) is found by one query over the
+    chunk's account id range (chunks are consecutive ranges in id order) on CreatedDate.
+    Tasks of other accounts are looked up as before.
     """
     key_field = next((w.dedupe_field for w in writes
                       if w.op == "create_once" and w.sobject == "Task" and w.dedupe_field), None)
     raw = rt.redis.get(f"radar:{rt.org_key}:fullscan:{scan_id}:read_from")
     task = rt.checked_spec(gateway, rt.mappings.active_mapping())[0].get("task")
     if key_field is None or raw is None or task is None or task.account_path != "AccountId" \
-            or key_field.lower() not in {f.lower() for f in task.fields}:
+            or key_field.lower() not in {f.lower() for f in task.fields} or not bundles:
         return None
     since = datetime.fromisoformat(raw.decode()) - LOOKBACK
+    ids = sorted(b.account_id for b in bundles)
+    soql = format_soql("SELECT Id, {:literal} FROM Task WHERE CreatedDate >= {} "
+                       "AND {:literal} != null AND AccountId >= {} AND AccountId <= {}",
+                       check_api_name(key_field), since, check_api_name(key_field),
+                       ids[0], ids[-1])
     existing = {t[key_field]: t["Id"] for b in bundles for t in b.children.get("task", [])
                 if t.get(key_field)}
-    ids = [b.account_id for b in bundles]
-    soqls = [format_soql("SELECT Id, {:literal} FROM Task WHERE CreatedDate >= {} "
-                         "AND {:literal} != null AND AccountId IN {}", check_api_name(key_field),
-                         since, check_api_name(key_field), ids[i:i + IN_CHUNK])
-             for i in range(0, len(ids), IN_CHUNK)]
-    for rows in composite_queries(gateway, soqls):
-        existing.update({r[key_field]: r["Id"] for r in rows})
-    return KnownKeys("Task", key_field, existing, frozenset(i[:15] for i in ids))
+    return _TaskKeys(key_field, existing, ids, soql)
 
 
 def _detect_and_write(rt: Runtime, gateway, sc: ScanContext, bundles: Sequence[AccountBundle],
-                      run_id: str, known=None) -> dict:
+                      run_id: str, task_keys=None) -> dict:
     priors = rt.portfolio.priors([b.account_id for b in bundles])
     writes: list[RecordWrite] = []
     results = []
@@ -202,9 +216,14 @@ def _detect_and_write(rt: Runtime, gateway, sc: ScanContext, bundles: Sequence[A
         writes.extend(result.writes)
         results.append(result)
     writer = RecordWriter(gateway)
-    # The files' creates share the composite calls of the other writes.
-    writes.extend(file_writes(gateway, [f for r in results for f in r.files]))
-    keys = known(writes) if known is not None else None
+    # The Task keys' created-since check and the files' lookups travel in one composite
+    # call; the files' creates share the composite calls of the other writes.
+    files = [f for r in results for f in r.files]
+    plan = task_keys(writes) if task_keys is not None else None
+    soqls = ([plan.since_soql] if plan else []) + link_queries([f.account_id for f in files])
+    answers = composite_queries(gateway, soqls) if soqls else []
+    keys = plan.known(answers.pop(0)) if plan else None
+    writes.extend(file_writes(gateway, files, [row for rows in answers for row in rows]))
     outcomes = [o for o in writer.apply(writes, keys) if o.status != "deferred"
                 or o.write.sobject != "ContentVersion"]  # a deferred file is re-planned
     counts = Counter(o.status for o in outcomes)
