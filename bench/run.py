@@ -18,6 +18,9 @@ Sections (``--only`` / ``--skip``):
                  org through the integration reader (issue 3: < 400 MB)
 - ``emulator``   emulator throughput via simple-salesforce at 10k and 100k accounts (issue 2)
 - ``latency``    event -> write-back latency p50/p95 through the web service and a worker
+- ``whitespace`` weighted white-space potential / ACV (median, p95) over a generated
+                 2,000-account org; no account without a HIGH or MED cell above its ACV
+                 (issue 15)
 - ``frugal``     the API calls of `radar sync --full`, an unchanged incremental and
                  `radar sync --account` around the CLI, by kind, beside the computed
                  minimum and the issue-14 goals (each size on a fresh org)
@@ -39,12 +42,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import machine, report, standalone, targets
+from bench import machine, report, standalone, targets, whitespace
 from bench.orgs import DEFAULT_CACHE, BenchOrg, bench_org
 from bench.ui import Ui
 
 SECTIONS = ("generator", "detection", "webhooks", "scan", "calls", "memory", "emulator",
-            "latency", "frugal")
+            "latency", "whitespace", "frugal")
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,7 @@ class Plan:
     detection_accounts: int
     webhook_seconds: int
     emulator_write_calls: int
+    whitespace_accounts: int = 2_000
     frugal_sizes: tuple[int, ...] = (2_000, 10_000, 100_000)
 
 
@@ -73,7 +77,7 @@ QUICK = Plan(scan_sizes=(300, 1_000), calls_size=1_000, memory_size=1_000,
              emulator_sizes=(1_000,),
              latency_size=300, latency_samples=8, generator_accounts=2_000,
              generator_memory_accounts=1_000, detection_accounts=1_000, webhook_seconds=3,
-             emulator_write_calls=5, frugal_sizes=(300,))
+             emulator_write_calls=5, whitespace_accounts=500, frugal_sizes=(300,))
 
 
 @dataclass
@@ -220,6 +224,9 @@ def main(argv: list[str] | None = None) -> int:
         if "detection" in chosen:
             run.section("detection", lambda: standalone.detection(ui, plan.detection_accounts),
                         lambda v: doc.__setitem__("detection", v))
+        if "whitespace" in chosen:
+            run.section("whitespace", lambda: whitespace.whitespace(ui, plan.whitespace_accounts),
+                        lambda v: doc.__setitem__("whitespace", v))
         if "webhooks" in chosen:
             run.section("webhooks", lambda: standalone.webhooks(ui, plan.webhook_seconds),
                         lambda v: doc.__setitem__("webhooks", v))

@@ -82,6 +82,14 @@ def evaluate(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
         "webhook_p99": _check(
             f"events endpoint p99 <= {WEBHOOK_MAX_P99_MS:.0f} ms",
             _get(doc, "webhooks", "p99_ms"), lambda v: v <= WEBHOOK_MAX_P99_MS, 7),
+        "whitespace_quiet_accounts": _check(
+            "no account without a HIGH or MED white-space cell has a weighted potential above"
+            " its ACV", _get(doc, "whitespace", "of_which_weighted_above_acv"),
+            lambda n: n == 0, 15,
+            "weighted potential / ACV: median "
+            f"{_get(doc, 'whitespace', 'weighted_potential_over_acv', 'median')}, p95 "
+            f"{_get(doc, 'whitespace', 'weighted_potential_over_acv', 'p95')}"
+            if _get(doc, "whitespace") else ""),
         "event_latency_p95": _check(
             f"event to write-back p95 <= {LATENCY_MAX_P95_S:.0f} s",
             _get(doc, "event_latency", "p95_s"), lambda v: v <= LATENCY_MAX_P95_S, 8),

@@ -5,6 +5,10 @@ against the org's describe + a dry-run translation of sample accounts), save, ac
 roll back, diff. Errors use flask-smorest's envelope ``{code, status, message, errors}``;
 an invalid document answers 400 with one ``{path, message}`` per problem.
 
+Activating a version (directly, on save with ``activate``, or by rolling back) runs the
+same org check as the admin pages first: a version the org check rejects is refused with
+409 naming each problem, unless the request says ``"force": true`` (logged as a warning).
+
 Mount with ``init_app(app, store_factory, describe_provider, sample_provider)``.
 """
 
@@ -13,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import hmac
 import json
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
@@ -20,8 +25,20 @@ from typing import Any
 from flask import Flask, current_app, request
 from flask.views import MethodView
 from flask_smorest import Api, Blueprint, abort
-from marshmallow import Schema, fields
+from webargs.flaskparser import FlaskParser
 
+from crm_mapping.api_schemas import (
+    ActivateArgsSchema,
+    DiffArgsSchema,
+    DiffSchema,
+    DraftArgsSchema,
+    InvalidDocumentSchema,
+    RollbackArgsSchema,
+    SaveArgsSchema,
+    ValidationResultSchema,
+    VersionSchema,
+    VersionSummarySchema,
+)
 from crm_mapping.diff import diff_documents
 from crm_mapping.document import FieldMapping, MappingInvalid, load_mapping
 from crm_mapping.preflight import preflight
@@ -30,6 +47,8 @@ from crm_mapping.store import MappingStore, VersionNotFound
 from crm_mapping.translate import TranslationIssue, build_org_index
 from integration.contracts import AccountBundle, OrgData
 
+log = logging.getLogger(__name__)
+
 StoreFactory = Callable[[], MappingStore]
 # sobject API names -> describe JSON per name (None / absent when the org has no such object)
 DescribeProvider = Callable[[Sequence[str]], Mapping[str, Mapping[str, Any] | None]]
@@ -37,83 +56,22 @@ DescribeProvider = Callable[[Sequence[str]], Mapping[str, Mapping[str, Any] | No
 SampleProvider = Callable[[FieldMapping, int],
                           Sequence[AccountBundle] | tuple[Sequence[AccountBundle], OrgData]]
 SAMPLE_SIZE = 5
+SECURITY_SCHEME = "adminToken"
+# Every operation is behind the token and the failure throttle, and reads a JSON body
+# bounded by the app's MAX_CONTENT_LENGTH.
+GUARD_RESPONSES = ((401, "UNAUTHORIZED"), (413, "REQUEST_ENTITY_TOO_LARGE"),
+                   (429, "TOO_MANY_REQUESTS"))
 
 
-class ProblemSchema(Schema):
-    path = fields.String(metadata={"description": "where in the document, dotted"})
-    message = fields.String()
+class BoundedJSONParser(FlaskParser):
+    """webargs' Flask parser, with JSON nested past the decoder's recursion limit answered
+    as invalid JSON (400) instead of escaping as a RecursionError (500)."""
 
-
-class InvalidDocumentSchema(Schema):
-    code = fields.Integer()
-    status = fields.String()
-    message = fields.String()
-    errors = fields.List(fields.Nested(ProblemSchema))
-
-
-class VersionSummarySchema(Schema):
-    version = fields.Integer()
-    saved_at = fields.String()
-    author = fields.String()
-    comment = fields.String()
-    source = fields.String()
-    based_on = fields.Integer(allow_none=True)
-    active = fields.Boolean()
-
-
-class VersionSchema(VersionSummarySchema):
-    document = fields.Dict()
-
-
-class SaveArgsSchema(Schema):
-    document = fields.Dict(required=True, metadata={"description": "mapping document"})
-    comment = fields.String(load_default="")
-    author = fields.String(load_default="admin")
-    activate = fields.Boolean(load_default=False)
-
-
-class DraftArgsSchema(Schema):
-    document = fields.Dict(required=True)
-
-
-class RollbackArgsSchema(Schema):
-    comment = fields.String(load_default="")
-    author = fields.String(load_default="admin")
-
-
-class DiffArgsSchema(Schema):
-    from_version = fields.Integer(required=True, data_key="from")
-    to_version = fields.Integer(required=True, data_key="to")
-
-
-class DiffSchema(Schema):
-    added = fields.Dict()
-    removed = fields.Dict()
-    changed = fields.Dict()
-    other = fields.Dict()
-
-
-class PreflightProblemSchema(Schema):
-    severity = fields.String()
-    logical = fields.String()
-    object = fields.String(allow_none=True)
-    field = fields.String(allow_none=True)
-    message = fields.String()
-    fix = fields.String()
-    text = fields.String()
-
-
-class PreflightSchema(Schema):
-    ok = fields.Boolean()
-    problems = fields.List(fields.Nested(PreflightProblemSchema))
-
-
-class ValidationResultSchema(Schema):
-    ok = fields.Boolean(metadata={"description": "no errors in the document or preflight"})
-    preflight = fields.Nested(PreflightSchema, allow_none=True)
-    preflight_error = fields.String(allow_none=True)
-    samples = fields.List(fields.Dict(), metadata={"description": "dry-run snapshots"})
-    translation_issues = fields.List(fields.Dict())
+    def _raw_load_json(self, req: Any) -> Any:
+        try:
+            return super()._raw_load_json(req)
+        except RecursionError as exc:
+            raise json.JSONDecodeError("JSON is nested too deeply", "[", 0) from exc
 
 
 def _json_ready(value: Any) -> Any:
@@ -129,6 +87,13 @@ def _json_ready(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): _json_ready(v) for k, v in value.items()}
     return value
+
+
+def _guarded(view: Callable[..., Any], blp: Blueprint) -> Callable[..., Any]:
+    """Document the token requirement and the guard's answers on one operation."""
+    for code, response in GUARD_RESPONSES:
+        view = blp.alt_response(code, response=response)(view)
+    return blp.doc(security=[{SECURITY_SCHEME: []}])(view)
 
 
 def _invalid(exc: MappingInvalid) -> None:
@@ -151,6 +116,7 @@ def create_blueprint(store_factory: StoreFactory,
     """
     blp = Blueprint("admin_mapping", __name__, url_prefix="/admin/mapping",
                     description="Field mapping versions of the org (admin token required)")
+    blp.ARGUMENTS_PARSER = BoundedJSONParser()
 
     @blp.before_request
     def require_token() -> None:
@@ -168,19 +134,32 @@ def create_blueprint(store_factory: StoreFactory,
             abort(401, message="a valid admin token is required (Authorization: Bearer ...)",
                   headers={"WWW-Authenticate": "Bearer"})
 
+    def guarded(view: Callable[..., Any]) -> Callable[..., Any]:
+        return _guarded(view, blp)
+
+    def checked(mapping: FieldMapping, what: str, force: bool) -> None:
+        _org_check_or_refuse(mapping, describe_provider, what, force)
+
     @blp.route("/versions")
     class Versions(MethodView):
+        @guarded
         @blp.response(200, VersionSummarySchema(many=True))
         def get(self) -> list[dict[str, Any]]:
             """List every saved version, oldest first."""
             return [v.summary() for v in store_factory().list_versions()]
 
+        @guarded
         @blp.arguments(SaveArgsSchema)
         @blp.response(201, VersionSchema)
         @blp.alt_response(400, schema=InvalidDocumentSchema, description="invalid document")
+        @blp.alt_response(409, schema=InvalidDocumentSchema,
+                          description="activate asked, and the org check found errors")
         def post(self, args: dict[str, Any]) -> dict[str, Any]:
-            """Save a document as a new version (optionally activating it)."""
+            """Save a document as a new version (optionally activating it: the org check
+            runs first, and a refused document is not stored)."""
             try:
+                if args["activate"]:
+                    checked(load_mapping(args["document"]), "the new version", args["force"])
                 saved = store_factory().save(args["document"], author=args["author"],
                                              comment=args["comment"], activate=args["activate"])
             except MappingInvalid as exc:
@@ -189,6 +168,7 @@ def create_blueprint(store_factory: StoreFactory,
 
     @blp.route("/versions/<int:version>")
     class VersionItem(MethodView):
+        @guarded
         @blp.response(200, VersionSchema)
         def get(self, version: int) -> dict[str, Any]:
             """One version with its full document."""
@@ -197,26 +177,35 @@ def create_blueprint(store_factory: StoreFactory,
 
     @blp.route("/versions/<int:version>/activate")
     class Activate(MethodView):
+        @guarded
+        @blp.arguments(ActivateArgsSchema, required=False)
         @blp.response(200, VersionSummarySchema)
-        def post(self, version: int) -> dict[str, Any]:
-            """Make a saved version the active one."""
+        @blp.alt_response(409, schema=InvalidDocumentSchema,
+                          description="the org check found errors in this version")
+        def post(self, args: dict[str, Any], version: int) -> dict[str, Any]:
+            """Make a saved version the active one, after the same org check as the admin
+            pages (``force`` activates despite errors, and is logged)."""
             store = store_factory()
-            _get(store, version)
+            checked(_get(store, version).mapping(), f"version {version}", args["force"])
             return store.activate(version).summary()
 
     @blp.route("/versions/<int:version>/rollback")
     class Rollback(MethodView):
-        @blp.arguments(RollbackArgsSchema)
+        @guarded
+        @blp.arguments(RollbackArgsSchema, required=False)
         @blp.response(201, VersionSummarySchema)
+        @blp.alt_response(409, schema=InvalidDocumentSchema,
+                          description="the org check found errors in that version")
         def post(self, args: dict[str, Any], version: int) -> dict[str, Any]:
-            """Copy an older version into a new, active version."""
+            """Copy an older version into a new, active version (org check first)."""
             store = store_factory()
-            _get(store, version)
+            checked(_get(store, version).mapping(), f"version {version}", args["force"])
             return store.rollback(version, author=args["author"],
                                   comment=args["comment"]).summary()
 
     @blp.route("/diff")
     class Diff(MethodView):
+        @guarded
         @blp.arguments(DiffArgsSchema, location="query")
         @blp.response(200, DiffSchema)
         def get(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -228,6 +217,7 @@ def create_blueprint(store_factory: StoreFactory,
 
     @blp.route("/validate")
     class Validate(MethodView):
+        @guarded
         @blp.arguments(DraftArgsSchema)
         @blp.response(200, ValidationResultSchema)
         @blp.alt_response(400, schema=InvalidDocumentSchema, description="invalid document")
@@ -249,6 +239,37 @@ def _get(store: MappingStore, version: int) -> Any:
         abort(404, message=f"mapping version {version} does not exist")
 
 
+def _org_check_or_refuse(mapping: FieldMapping, describe_provider: DescribeProvider | None,
+                         what: str, force: bool) -> None:
+    """Refuse (409) to activate ``mapping`` when the org check finds errors, unless ``force``.
+
+    The admin pages refuse the same way: a scan would refuse to start on such a mapping,
+    and saying so now beats finding out at the next scheduled scan. An org that cannot be
+    reached or no org connection lets the activation through, as in the admin pages.
+    """
+    if describe_provider is None:
+        return
+    names = sorted({s for s in mapping.objects.values() if s})
+    try:
+        report = preflight(mapping, describe_provider(names))
+    except Exception as exc:  # noqa: BLE001 - an unreachable org does not block activation
+        log.warning("mapping org check skipped for %s: %s", what, type(exc).__name__)
+        return
+    if report.ok:
+        return
+    problems = [{"path": p.logical,
+                 "message": f"{'.'.join(x for x in (p.sobject, p.field) if x) or p.logical}: "
+                            f"{p.message}. Fix: {p.fix}"}
+                for p in report.errors]
+    if force:
+        log.warning("mapping %s activated with force despite %d org check error(s): %s",
+                    what, len(problems), "; ".join(p["path"] for p in problems))
+        return
+    abort(409, message=f"{what} was not activated: the org check found {len(problems)} "
+                       "error(s); fix them, or send \"force\": true to activate anyway",
+          errors=problems)
+
+
 def _dry_run(draft: FieldMapping, describe_provider: DescribeProvider | None,
              sample_provider: SampleProvider | None) -> dict[str, Any]:
     result: dict[str, Any] = {"preflight": None, "preflight_error": None, "samples": [],
@@ -260,8 +281,14 @@ def _dry_run(draft: FieldMapping, describe_provider: DescribeProvider | None,
             result["preflight"] = report.to_dict()
         except Exception as exc:  # noqa: BLE001 - the org being unreachable is a finding
             result["preflight_error"] = f"{type(exc).__name__}: {exc}"
+    result["samples_error"] = None
+    provided: Any = None
     if sample_provider is not None:
-        provided = sample_provider(draft, SAMPLE_SIZE)
+        try:
+            provided = sample_provider(draft, SAMPLE_SIZE)
+        except Exception as exc:  # noqa: BLE001 - like the preflight: a finding, not a 500
+            result["samples_error"] = f"the sample accounts could not be read: {type(exc).__name__}"
+    if provided is not None:
         org_data: OrgData | None = None
         if isinstance(provided, tuple) and len(provided) == 2 and isinstance(provided[1], OrgData):
             bundles, org_data = provided
@@ -290,4 +317,10 @@ def init_app(app: Flask, store_factory: StoreFactory,
         api = Api(app)
     api.register_blueprint(create_blueprint(store_factory, describe_provider, sample_provider,
                                             admin_token))
+    components = api.spec.to_dict().get("components", {})
+    if SECURITY_SCHEME not in components.get("securitySchemes", {}):
+        api.spec.components.security_scheme(SECURITY_SCHEME, {
+            "type": "http", "scheme": "bearer",
+            "description": "RADAR_ADMIN_TOKEN; 20 failures from one address in 10 minutes "
+                           "answer 429 until the 10 minutes end"})
     return api

@@ -190,3 +190,51 @@ def _check_duplicates(bindings: Mapping[str, FieldBinding], objects: Mapping[str
                 f"{seen[key]}; one org field can hold only one logical field"))
         else:
             seen[key] = name
+
+
+def _binding_json_schema(name: str) -> dict[str, Any]:
+    """One logical field's binding as JSON Schema: an API name, null, or {field, values,
+    aliases} whose value keys are the field's own logical values."""
+    entry = CATALOG[name]
+    segment = _SEGMENT.pattern.strip("^$")
+    # a field the service writes must be on the object itself; read fields may follow paths
+    pattern = f"^{segment}$" if entry.writes else f"^{segment}(?:\\.{segment})*$"
+    api = {"type": "string", "pattern": pattern, "maxLength": 255}
+    known = sorted(v.value for v in entry.values)
+    org_value = {"type": "string", "pattern": "\\S"}
+    values: dict[str, Any] = {"type": "object", "additionalProperties": False,
+                              "properties": {v: org_value for v in known}}
+    aliases: dict[str, Any] = {"type": "object",
+                               "additionalProperties": {"type": "string", "enum": known}}
+    if not known:
+        aliases = {"type": "object", "maxProperties": 0}
+    binding = {"type": "object", "additionalProperties": False, "properties": {
+        "field": {**api, "nullable": True}, "values": values, "aliases": aliases}}
+    return {"nullable": True, "oneOf": [api, binding]}
+
+
+def document_json_schema() -> dict[str, Any]:
+    """The mapping document as OpenAPI 3.0 JSON Schema, for the admin API's spec.
+
+    It states every rule that is about one value (names, logical values, plays); what
+    concerns two at once (two logical fields bound to one org field) is checked by
+    ``resolve_document`` only, and answered 400 with the problem's path.
+    """
+    object_names = {"type": "string", "pattern": _SEGMENT.pattern, "maxLength": 255}
+    return {
+        "type": "object", "additionalProperties": False,
+        "description": "a mapping document (see crm_mapping/document.py); only what differs "
+                       "from the catalog's defaults",
+        "properties": {
+            "format": {"type": "integer", "enum": [FORMAT]},
+            "enabled_plays": {"type": "array", "items": {"type": "string", "enum": list(PLAYS)}},
+            "settings": {"type": "object", "additionalProperties": False, "properties": {
+                "owned_products_from": {"type": "string",
+                                        "enum": ["opportunities", "assets"]}}},
+            "objects": {"type": "object", "additionalProperties": False, "properties": {
+                name: object_names if name in REQUIRED_OBJECTS
+                else {**object_names, "nullable": True} for name in LOGICAL_OBJECTS}},
+            "fields": {"type": "object", "additionalProperties": False,
+                       "properties": {name: _binding_json_schema(name) for name in CATALOG}},
+        },
+    }

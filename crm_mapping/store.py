@@ -131,6 +131,22 @@ class MappingStore:
         versions = [self._load(value, active) for value in raw.values()]
         return sorted(versions, key=lambda v: v.version)
 
+    def version_count(self) -> int:
+        """How many versions were ever saved (numbers run 1..count; none is deleted)."""
+        self.ensure_seeded()
+        return int(self.conn.get(self._key("seq")) or 0)
+
+    def newest(self, offset: int, limit: int) -> list[MappingVersion]:
+        """Up to ``limit`` versions, newest first, after skipping the ``offset`` newest: one
+        HMGET, so a page costs the same with 10 versions or 10,000."""
+        top = self.version_count() - max(offset, 0)
+        numbers = [str(n) for n in range(top, max(top - max(limit, 0), 0), -1)]
+        if not numbers:
+            return []
+        active = self.active_version_number()
+        return [self._load(raw, active)
+                for raw in self.conn.hmget(self._key("versions"), numbers) if raw is not None]
+
     def activate(self, version: int) -> MappingVersion:
         """Make an existing version the active one (pointer move)."""
         if not self.conn.hexists(self._key("versions"), str(version)):

@@ -32,7 +32,7 @@ _TARGETS: dict[str, tuple[str, ...]] = {
     "account": ("id", "name", "industry", "employees", "annual_revenue", "owner_id", "csm_id",
                 "tier", "health_score", "arr", "renewal_date", "nps_score", "nps_comment",
                 "nps_date", "next_qbr_date", "contracted_departments", "website",
-                "white_space_text", "white_space_potential", "expansion_readiness",
+                "white_space_text", "white_space_json", "white_space_potential", "expansion_readiness",
                 "last_expansion_scan"),
     "contact": ("id", "first_name", "last_name", "title", "department", "email", "created_date",
                 "last_activity_date", "email_bounced_date", "left_company", "linkedin_url",

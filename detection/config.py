@@ -87,8 +87,14 @@ class DetectionConfig:
     ratio_tolerance: float = 1e-9
     # usage_spike
     spike_ratio: float = 1.30
-    spike_min_base: float = 100.0
-    spike_qoq_min_base: float = 300.0
+    # the minimum base scales with the customer (issue 15): the month before must reach
+    # max(spike_min_base_share x licensed units of that month, spike_min_base); a series
+    # without licensed units (a feature, an unmetered product) needs the floor alone
+    spike_min_base: float = 10.0
+    spike_min_base_share: float = 0.20
+    # quarter over quarter: the earlier 3 months together must reach
+    # max(share x their licensed units summed, spike_qoq_min_base)
+    spike_qoq_min_base: float = 30.0
     spike_clear_ratio: float = 1.5
     # capacity_limit
     capacity_ratio: float = 0.80
@@ -139,6 +145,20 @@ class DetectionConfig:
     play02_tier: str = "T1"
     play02_min_health: float = 60.0
     play02_min_potential_share: float = 0.50
+    # white-space expected value (issue 15): the chance a cell turns into revenue, by
+    # priority. Defaults until the portfolio has conversion history: HIGH 35% (seed 000's
+    # white-space conversion goal is > 30%), MED 15%, LOW 5%.
+    potential_probabilities: tuple[tuple[str, float], ...] = (
+        ("HIGH", 0.35), ("MED", 0.15), ("LOW", 0.05))
+    # cells with no signal yet (LOW) together count for at most this share of current ACV
+    low_potential_cap_share: float = 1.0
+    # an owned product used below this share of its licensed units is an adoption risk
+    adoption_risk_utilisation: float = 0.30
+    # conversions needed per priority before the portfolio's own rate replaces the default
+    potential_history_min_sample: int = 30
+    # which white-space figure Play 02's share test reads: "weighted" (expected value,
+    # White_Space_Potential__c) or "total" (total addressable)
+    play02_potential_basis: str = "weighted"
     # relationship strength per contact (seed 002), see stakeholders.py
     relationship_strong_days: int = 30
     relationship_strong_touches: int = 3
@@ -186,6 +206,17 @@ class DetectionConfig:
             raise ValueError("health bands need 0 <= yellow < green <= 100")
         if not 0 <= self.play02_min_health <= 100:
             raise ValueError("play02_min_health must be within 0-100")
+        probabilities = dict(self.potential_probabilities)
+        if set(probabilities) != {"HIGH", "MED", "LOW"} or any(
+                not 0 <= v <= 1 for v in probabilities.values()):
+            raise ValueError("potential_probabilities needs HIGH, MED and LOW within 0-1")
+        if self.low_potential_cap_share < 0 or not 0 <= self.adoption_risk_utilisation <= 1:
+            raise ValueError("low_potential_cap_share must be >= 0, "
+                             "adoption_risk_utilisation within 0-1")
+        if not 0 <= self.spike_min_base_share <= 1:
+            raise ValueError("spike_min_base_share must be within 0-1")
+        if self.play02_potential_basis not in ("weighted", "total"):
+            raise ValueError("play02_potential_basis must be 'weighted' or 'total'")
         if self.play02_min_potential_share < 0:
             raise ValueError("play02_min_potential_share must not be negative")
         if self.health_decline_points <= 0:
@@ -249,6 +280,20 @@ class DetectionConfig:
                 cache.clear()
             cache[title] = rank
         return rank
+
+    def spike_base(self, licensed: float | None) -> float:
+        """The smallest previous-month usage a usage spike may start from: a share of the
+        licensed units with an absolute floor (the floor alone without licensed units)."""
+        if licensed is None or licensed <= 0:
+            return self.spike_min_base
+        return max(self.spike_min_base_share * licensed, self.spike_min_base)
+
+    def spike_qoq_base(self, licensed: float | None) -> float:
+        """The quarter-over-quarter counterpart of ``spike_base`` (licensed: the earlier
+        three months' licensed units summed)."""
+        if licensed is None or licensed <= 0:
+            return self.spike_qoq_min_base
+        return max(self.spike_min_base_share * licensed, self.spike_qoq_min_base)
 
     def at_least(self, value: float, threshold: float) -> bool:
         """Ratio comparison with the rules' tolerance (1300/1000 meets 1.30)."""

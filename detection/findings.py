@@ -222,6 +222,11 @@ class WhiteSpaceCell:
     estimated_acv: float | None = None
     estimate_method: str = ""  # "median of 14 comparable customers (Software, 200-999)"
     sample_size: int = 0
+    # the chance this cell turns into revenue (by priority), and estimate x chance
+    probability: float | None = None
+    weighted_acv: float | None = None
+    # owned products: adoption from Active_Users__c ("42 of 100 seats active (42%)")
+    adoption: str = ""
 
 
 @fast_init
@@ -230,8 +235,12 @@ class WhiteSpaceMap:
     account_id: str
     cells: tuple[WhiteSpaceCell, ...]
     current_acv: float
-    potential: float  # sum of estimated ACV of missing products (+ upgrade room)
+    # the expected value: each cell's estimate x its probability by priority (the figure
+    # written to White_Space_Potential__c and used by Play 02's share test)
+    potential: float
     notes: tuple[str, ...] = ()
+    # every cell's estimate at full value (missing products + upgrade room)
+    total_addressable: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,6 +261,9 @@ class PortfolioBenchmark:
     owners: dict[str, int] = field(default_factory=dict)
     # (industry, tier, product id) -> (mean utilisation of the latest complete month, n)
     utilisation: dict[tuple[str, str, str], tuple[float, int]] = field(default_factory=dict)
+    # white-space priority -> (share of earlier cells of that priority that were won, n):
+    # replaces the default probability once n reaches the configured sample
+    priority_conversion: dict[str, tuple[float, int]] = field(default_factory=dict)
 
 
 @fast_init

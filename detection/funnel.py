@@ -31,8 +31,10 @@ from datetime import date, timedelta
 from detection.formatting import metric
 
 NOT_DETECTABLE = (
-    "Usage concentrated in a few users: not detectable from this schema (Product_Usage__c "
-    "holds monthly totals per product, not per-user usage), so it is not estimated.",
+    "Usage concentrated in a few users: Product_Usage__c holds monthly totals per product, "
+    "so the white-space map shows active users (Active_Users__c) against licensed seats and "
+    "flags few active users on a well-used entitlement; how usage splits among the active "
+    "users needs per-user usage and is not estimated.",
 )
 GOALS: dict[str, str] = {
     "signal_to_qualified": "> 30%",
@@ -56,6 +58,11 @@ class AccountRecord:
     acv: float
     active_contacts: int
     qbr_held: bool  # a QBR took place in the period
+    # adoption (Active_Users__c) of the latest complete month, over owned products whose
+    # rows carry both figures; products used below the adoption-risk line
+    active_users: float = 0.0
+    licensed_seats: float = 0.0
+    products_at_adoption_risk: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +116,8 @@ class FunnelSlice:
     multi_thread_depth: float | None = None
     expansion_revenue: float = 0.0
     expansion_vs_acv: float | None = None
+    seat_activation: float | None = None  # active users / licensed seats
+    adoption_risk_accounts: int = 0  # accounts with an owned product used below 30%
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +226,9 @@ def _slice(
         multi_thread_depth=_mean([float(a.active_contacts) for a in b.accounts]),
         expansion_revenue=revenue,
         expansion_vs_acv=_ratio(revenue, sum(a.acv for a in b.accounts)),
+        seat_activation=_ratio(sum(a.active_users for a in b.accounts),
+                               sum(a.licensed_seats for a in b.accounts)),
+        adoption_risk_accounts=sum(1 for a in b.accounts if a.products_at_adoption_risk),
     )
 
 
@@ -287,6 +299,8 @@ _ROWS = (
     ("QBR execution rate (T1)", "qbr_execution_rate", "pct", "qbr_execution_rate"),
     ("Multi-thread depth", "multi_thread_depth", "num", "multi_thread_depth"),
     ("Expansion revenue vs ACV", "expansion_vs_acv", "pct", "expansion_vs_acv"),
+    ("Active users / licensed seats", "seat_activation", "pct", None),
+    ("Accounts at adoption risk", "adoption_risk_accounts", "int", None),
 )
 
 

@@ -35,7 +35,9 @@ from detection.formatting import money
 from detection.snapshot import AccountSnapshot, OrgContext
 from detection.whitespace import signals_pointing_at
 
-_PRODUCT_SIGNALS = ("capacity_limit", "usage_spike", "new_use_case")
+# signals that say "more of this product" (a CS-recorded ask names its product, issue 15)
+_PRODUCT_SIGNALS = ("capacity_limit", "usage_spike", "new_use_case", "direct_request",
+                    "qbr_mention")
 _ACCOUNT_SIGNALS = (
     "nps_promoter",
     "leadership_change",

@@ -244,6 +244,28 @@ def month_totals(rows: Sequence[UsageRow]) -> tuple[float, float]:
     )
 
 
+def adoption_totals(snapshot: AccountSnapshot, now: datetime,
+                    risk_below: float = 0.30) -> tuple[float, float, int]:
+    """(active users, licensed seats, owned products used below ``risk_below``) of the
+    latest complete month: the funnel's seat activation and adoption-risk count. Only
+    products whose rows carry both Active_Users__c and licensed units count toward the
+    first two."""
+    month = latest_complete_month(now.date())
+    owned = set(owned_units_and_acv(snapshot, now))
+    active = licensed = 0.0
+    at_risk = 0
+    for pid, use in month_usage(snapshot, month).items():
+        if pid not in owned:
+            continue
+        if use.active_users is not None and use.licensed > 0:
+            active += use.active_users
+            licensed += use.licensed
+        ratio = use.utilisation
+        if ratio is not None and ratio < risk_below - 1e-9:
+            at_risk += 1
+    return active, licensed, at_risk
+
+
 def size_band(employees: int | None) -> str:
     """The size band comparable customers share (by NumberOfEmployees)."""
     if employees is None:

@@ -46,11 +46,14 @@ def play02_gaps(
     share = config.play02_min_potential_share
     if white_space is None:
         gaps.append("no white-space map")
-    elif not white_space.potential >= share * white_space.current_acv - config.ratio_tolerance:
-        gaps.append(
-            f"white-space potential {money(white_space.potential)} < {share:.0%} of current"
-            f" ACV {money(white_space.current_acv)}"
-        )
+    else:
+        weighted = config.play02_potential_basis == "weighted"
+        figure = white_space.potential if weighted else white_space.total_addressable
+        if not figure >= share * white_space.current_acv - config.ratio_tolerance:
+            gaps.append(
+                f"{'weighted white-space potential' if weighted else 'total addressable'}"
+                f" {money(figure)} < {share:.0%} of current ACV {money(white_space.current_acv)}"
+            )
     if not stakeholders.champions:
         gaps.append("no active Champion")
     return tuple(gaps)

@@ -79,7 +79,8 @@ def scan_account(
     if white_space_builder is None:
         # the real builder sums the month's usage rows the facts already grouped
         white_space = build_white_space_map(
-            snapshot, ctx, benchmark or _EMPTY_BENCHMARK, signals, now, facts=facts
+            snapshot, ctx, benchmark or _EMPTY_BENCHMARK, signals, now, facts=facts,
+            config=config,
         )
     else:
         white_space = white_space_builder(

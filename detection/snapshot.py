@@ -194,6 +194,7 @@ class AccountSnapshot:
     website: str | None = None
     # what the service wrote last time (to diff, and to never overwrite a human's edit)
     white_space_text: str | None = None
+    white_space_json: str | None = None  # the Lightning panel's document (plays.panel)
     white_space_potential: float | None = None
     expansion_readiness: str | None = None
     last_expansion_scan: datetime | None = None

@@ -23,6 +23,7 @@ from detection.benchmark import (
     build_benchmark,
     summarize_account,
 )
+from detection.config import DEFAULT_CONFIG, DetectionConfig
 from detection.findings import (
     ExpansionSignal,
     PortfolioBenchmark,
@@ -45,7 +46,12 @@ from detection.signals.facts import ScanFacts
 from detection.signals.usage import usage_series
 from detection.signals.wording import month_index
 from detection.snapshot import AccountSnapshot, OrgContext, Product
-from detection.whitespace_cells import missing_order, plain_missing_cells, typical_units
+from detection.whitespace_cells import (
+    missing_order,
+    plain_missing_cells,
+    typical_units,
+    weighted,
+)
 from detection.whitespace_render import (
     render_white_space,
     white_space_from_json,
@@ -150,11 +156,16 @@ def _upgrade(
     month: str,
     threshold: float,
     step: float,
+    adoption_risk: float = 0.30,
 ) -> tuple[str, float, str]:
     """Upgrade-room text, its value and how the value was priced."""
     if usage_ratio is None:
         return f"no usage data for {month}", 0.0, ""
     head = f"at {pct(usage_ratio)} of {licensed:,.0f} units"
+    if usage_ratio < adoption_risk - 1e-9:
+        # very low use is a renewal risk to fix, not room to sell into (issue 15)
+        return (f"{head}: adoption risk (below {pct(adoption_risk)}), not room to grow",
+                0.0, "")
     if usage_ratio < threshold - 1e-9:
         return f"{head}: room to grow adoption, no upgrade needed", 0.0, ""
     add = max(1, math.ceil(licensed * step - 1e-9))
@@ -220,6 +231,7 @@ def build_white_space_map(
     upgrade_step: float = 0.20,
     use_assets: bool = True,
     facts: ScanFacts | None = None,
+    config: DetectionConfig = DEFAULT_CONFIG,
 ) -> WhiteSpaceMap:
     """The account's white-space map (see the module docstring for the rules).
 
@@ -237,15 +249,19 @@ def build_white_space_map(
         use_assets: count Assets as owned (when the org maps Assets).
         facts: scan_account's ScanFacts of this snapshot: the latest month's usage rows
             it already grouped are summed from there instead of walking every row again.
+        config: probabilities by priority, the cap on LOW cells, the adoption-risk line.
 
     Returns:
         The map: owned products first (largest ACV first), then missing ones by priority
-        and estimated ACV; potential = the sum of every cell's ``estimated_acv``.
+        and estimated ACV; total addressable = the sum of every cell's ``estimated_acv``;
+        potential = the expected value (``expected_potential``).
     """
     catalog = _catalog(ctx)
+    chances = probabilities(config, benchmark)
     owned = owned_units_and_acv(snapshot, now, use_assets=use_assets)
     month = latest_complete_month(now.date())
     usage = _month_usage(snapshot, month, now, facts)
+    active = _active_users(snapshot, month, now, facts)
     month_text = month_label(month)
     industry, band = industry_key(snapshot.industry), size_band(snapshot.employees)
 
@@ -263,19 +279,25 @@ def build_white_space_map(
             month_text,
             upgrade_threshold,
             upgrade_step,
+            config.adoption_risk_utilisation,
         )
+        priced = value > 0  # at or over the upgrade threshold: the usage is the evidence
         active_cells.append(
-            WhiteSpaceCell(  # positional, in field order: product_id .. estimate_method
+            WhiteSpaceCell(  # positional, in field order: product_id .. adoption
                 pid,
                 product.name if product is not None else pid,
                 "Active",
                 ratio,
                 text,
                 acv,
-                None,
-                "",
+                "HIGH" if priced else None,
+                "usage at capacity" if priced else "",
                 value,
                 method,
+                0,
+                chances["HIGH"] if priced else None,
+                weighted(value, chances["HIGH"]) if priced else None,
+                adoption_line(active.get(pid), licensed, ratio),
             )
         )
     if len(active_cells) > 1:
@@ -298,6 +320,7 @@ def build_white_space_map(
         ),
         min_sample,
         co_ownership_threshold,
+        chances,
     )
     missing_cells = list(plain)
     if pointing:
@@ -320,6 +343,8 @@ def build_white_space_map(
                     estimated_acv=cell.estimated_acv,
                     estimate_method=cell.estimate_method,
                     sample_size=cell.sample_size,
+                    probability=chances["HIGH"],
+                    weighted_acv=weighted(cell.estimated_acv, chances["HIGH"]),
                 )
         missing_cells.sort(key=missing_order)
     cells = tuple(active_cells + missing_cells)
@@ -327,10 +352,104 @@ def build_white_space_map(
     if snapshot.arr is None:
         notes.append("Current ACV: no ARR recorded; sum of the current contract's line items.")
     notes.append(f"Comparable customers: {industry}, {band}.")
+    acv = current_acv(snapshot, now)
+    potential, capped = expected_potential(cells, acv, config.low_potential_cap_share)
+    notes.append(_weights_note(chances, benchmark, config, capped))
+    if any(c.adoption for c in active_cells):
+        notes.append(ADOPTION_NOTE)
     return WhiteSpaceMap(  # positional, in field order
         snapshot.id,
         cells,
-        current_acv(snapshot, now),
-        float(sum([c.estimated_acv or 0.0 for c in cells])),  # potential
+        acv,
+        potential,
         tuple(notes),
+        float(sum([c.estimated_acv or 0.0 for c in cells])),  # total addressable
     )
+
+
+ADOPTION_NOTE = (
+    "Adoption: active users against licensed seats for the latest month. "
+    "Monthly totals show how many people were active, not how usage splits among them: "
+    "concentration is flagged when at most 30% of the licensed seats are active while 60% "
+    "or more of the entitlement is used."
+)
+
+
+def probabilities(config: DetectionConfig, benchmark: PortfolioBenchmark) -> dict[str, float]:
+    """Priority -> probability: the portfolio's own conversion rate where it has enough
+    history (``benchmark.priority_conversion``), else the configured default."""
+    chances = dict(config.potential_probabilities)
+    for priority, (rate, n) in benchmark.priority_conversion.items():
+        if priority in chances and n >= config.potential_history_min_sample:
+            chances[priority] = rate
+    return chances
+
+
+def expected_potential(
+    cells: Sequence[WhiteSpaceCell], acv: float, low_cap_share: float
+) -> tuple[float, bool]:
+    """(weighted potential, whether the LOW cells hit their cap): the sum of every cell's
+    weighted estimate, LOW cells ("no signal yet") together at most ``low_cap_share`` x ACV
+    — a quiet customer's untouched catalog never outweighs what it pays today."""
+    low = other = 0.0
+    for cell in cells:
+        if cell.weighted_acv is None:
+            continue
+        if cell.priority == "LOW":
+            low += cell.weighted_acv
+        else:
+            other += cell.weighted_acv
+    cap = low_cap_share * acv
+    capped = low > cap
+    return float(round(other + (cap if capped else low))), capped
+
+
+def _weights_note(chances: dict[str, float], benchmark: PortfolioBenchmark,
+                  config: DetectionConfig, capped: bool) -> str:
+    learned = [p for p, (_, n) in benchmark.priority_conversion.items()
+               if n >= config.potential_history_min_sample]
+    source = ("the portfolio's conversions for " + ", ".join(sorted(learned))
+              if learned else "defaults until the portfolio has conversion history")
+    text = ("Weighted potential = each estimate x its chance: "
+            + ", ".join(f"{p} {pct(chances[p])}" for p in ("HIGH", "MED", "LOW"))
+            + f" ({source}); owned products' upgrade room counts as HIGH.")
+    if capped:
+        text += (f" LOW cells together are capped at {pct(config.low_potential_cap_share)}"
+                 " of current ACV.")
+    return text
+
+
+# concentration: few active users (<= 30% of licensed) carrying most of the entitlement
+CONCENTRATED_ACTIVE_SHARE = 0.30
+CONCENTRATED_USAGE_SHARE = 0.60
+
+
+def adoption_line(active_users: float | None, licensed: float, usage_ratio: float | None) -> str:
+    """"42 of 100 licensed active (42%)" (+ a concentration flag), or "" without both
+    figures. Monthly totals cannot show how usage splits among users; few active users on a
+    well-used entitlement is the pattern they can show."""
+    if active_users is None or licensed <= 0:
+        return ""
+    share = active_users / licensed
+    text = f"{active_users:,.0f} of {licensed:,.0f} licensed active ({pct(share)})"
+    if (share <= CONCENTRATED_ACTIVE_SHARE + 1e-9 and usage_ratio is not None
+            and usage_ratio >= CONCENTRATED_USAGE_SHARE - 1e-9):
+        text += (f"; usage concentrated: {pct(usage_ratio)} of the entitlement used by"
+                 f" {active_users:,.0f} active users, room to widen adoption")
+    return text
+
+
+def _active_users(snapshot: AccountSnapshot, month: date, now: datetime,
+                  facts: ScanFacts | None) -> dict[str, float]:
+    """product id -> Active_Users__c of ``month`` (products whose rows carry it)."""
+    if facts is not None and facts.snapshot is snapshot and facts.now == now \
+            and facts.m == month_index(month) and facts.month_rows is not None:
+        out = {}
+        for pid, rows in facts.month_rows.items():
+            whole = [r for r in rows if r.feature is None] or rows
+            users = [r.active_users for r in whole if r.active_users is not None]
+            if users:
+                out[pid] = float(sum(users))
+        return out
+    return {pid: u.active_users for pid, u in month_usage(snapshot, month).items()
+            if u.active_users is not None}

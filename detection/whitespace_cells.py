@@ -197,17 +197,24 @@ def _parts(
     return parts
 
 
+def weighted(estimate: float | None, probability: float) -> float | None:
+    """A cell's expected value: its estimate x the probability of its priority."""
+    return None if estimate is None else float(round(estimate * probability))
+
+
 def _cells(
     state: _State,
     parts: list[tuple[Product, Estimate | None, str, str]],
     seats: tuple[float, str] | None,
+    probabilities: dict[str, float],
 ) -> tuple[WhiteSpaceCell, ...]:
     made = state.made
     keyed = []
     for product, estimate, priority, reason in parts:
         if estimate is None:
             estimate = list_price_estimate(product.list_price, seats)  # type: ignore[arg-type]
-        key = (product.id, product.name, estimate, priority, reason)
+        chance = probabilities[priority]
+        key = (product.id, product.name, estimate, priority, reason, chance)
         hit = made.get(key)
         if hit is None:
             cell = WhiteSpaceCell(
@@ -219,6 +226,8 @@ def _cells(
                 estimated_acv=estimate[0],
                 estimate_method=estimate[1],
                 sample_size=estimate[2],
+                probability=chance,
+                weighted_acv=weighted(estimate[0], chance),
             )
             if len(made) >= _MAX_ENTRIES:
                 made.clear()
@@ -243,6 +252,7 @@ def plain_missing_cells(
     seats: Callable[[], tuple[float, str]],
     min_sample: int,
     threshold: float,
+    probabilities: dict[str, float],
 ) -> tuple[WhiteSpaceCell, ...]:
     """Missing-product cells as MED/LOW, sorted (HIGH priorities are the caller's).
 
@@ -256,10 +266,11 @@ def plain_missing_cells(
             owns is priced from its list price.
         min_sample: peers needed before a median or a co-ownership share is trusted.
         threshold: co-ownership share at or above which a product is MED.
+        probabilities: priority -> the chance a cell of it turns into revenue.
     """
     state = _state(benchmark, active)
     cache = state.cells
-    key = (industry, band, owned_ids, min_sample, threshold)
+    key = (industry, band, owned_ids, min_sample, threshold, tuple(sorted(probabilities.items())))
     entry = cache.get(key)
     if entry is None:
         parts = _parts(
@@ -270,7 +281,7 @@ def plain_missing_cells(
             estimate is None and product.list_price is not None and product.list_price > 0
             for product, estimate, _, _ in parts
         ):
-            entry.cells = _cells(state, parts, None)  # no cell depends on the seat count
+            entry.cells = _cells(state, parts, None, probabilities)  # no cell depends on the seat count
         if len(cache) >= _MAX_ENTRIES:
             cache.clear()
         cache[key] = entry
@@ -279,7 +290,7 @@ def plain_missing_cells(
     typical = seats()
     cells = entry.by_seats.get(typical)
     if cells is None:
-        cells = _cells(state, entry.parts, typical)
+        cells = _cells(state, entry.parts, typical, probabilities)
         if len(entry.by_seats) >= _MAX_SEAT_VARIANTS:
             entry.by_seats.clear()
         entry.by_seats[typical] = cells

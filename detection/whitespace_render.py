@@ -1,9 +1,12 @@
 """The white-space map as text for ``Account.White_Space__c`` and as compact JSON.
 
-The text follows seed 000's map (product, current status, expansion opportunity, then
-current ACV and potential) without box drawing: Salesforce shows long text areas in a
-proportional font, so only the left columns are padded and every line stays under 100
-characters. Long product names get a line of their own.
+The text follows seed 000's map ("[Account Name] White-Space Map"; product, current status,
+expansion opportunity; current ACV and potential) but is written for the place it is read:
+Lightning shows a Long Text Area in the system's proportional sans-serif font, so nothing is
+aligned by spaces. Each product is one short block — its name and status on the first line,
+then one fact per line (why, estimate with its method and sample size) — and blocks are
+separated by a blank line. Amounts are whole dollars with thousands separators ($12,345) and
+ratios whole percents (92%), the same formats the Lightning panel (radarAccountPanel) uses.
 """
 
 from __future__ import annotations
@@ -13,49 +16,67 @@ from dataclasses import fields
 from typing import Any
 
 from detection.findings import WhiteSpaceCell, WhiteSpaceMap
-from detection.formatting import WIDTH, money, wrap
+from detection.formatting import money
 
-NAME_WIDTH = 24
-STATUS_WIDTH = 6
-_LEFT = NAME_WIDTH + 3 + STATUS_WIDTH + 3  # "name | status | "
-OPPORTUNITY_WIDTH = WIDTH - _LEFT
-_RULE = "-" * NAME_WIDTH + "-+-" + "-" * STATUS_WIDTH + "-+-" + "-" * OPPORTUNITY_WIDTH
+_PRIORITY_WORDS = {"HIGH": "High priority", "MED": "Medium priority", "LOW": "Low priority"}
 
 
-def _row(name: str, status: str, text: str) -> str:
-    return f"{name:<{NAME_WIDTH}} | {status:<{STATUS_WIDTH}} | {text}".rstrip()
+def _owned_block(cell: WhiteSpaceCell) -> list[str]:
+    block = [f"{cell.product_name} — Active"]
+    facts = []
+    if cell.current_acv is not None:
+        facts.append(f"ACV {money(cell.current_acv)}")
+    facts.append(cell.upgrade_room or "no usage data yet")
+    block.append(" · ".join(facts))
+    if cell.estimate_method:
+        block.append(f"Priced as {cell.estimate_method}{_chance(cell)}")
+    if cell.adoption:
+        block.append(f"Adoption: {cell.adoption}")
+    return block
 
 
-def _opportunity_lines(cell: WhiteSpaceCell) -> list[str]:
-    """The "expansion opportunity" column of one product, as wrapped lines."""
-    parts: list[str] = []
-    if cell.status == "Active":
-        acv = f"ACV {money(cell.current_acv)}; " if cell.current_acv is not None else ""
-        parts.append(f"{acv}{cell.upgrade_room or 'no usage data'}")
-        if cell.estimate_method:
-            parts.append(f"priced as {cell.estimate_method}")
+def _missing_block(cell: WhiteSpaceCell) -> list[str]:
+    priority = _PRIORITY_WORDS.get(cell.priority or "", "Not owned")
+    block = [f"{cell.product_name} — {priority}"]
+    if cell.priority_reason:
+        block.append(f"Why: {cell.priority_reason}")
+    if cell.estimated_acv is not None:
+        method = f", {cell.estimate_method}" if cell.estimate_method else ""
+        block.append(f"Estimate: {money(cell.estimated_acv)}/yr{_chance(cell)}{method}")
+    elif cell.estimate_method:  # the method says why there is none ("no estimate: ...")
+        block.append(cell.estimate_method[:1].upper() + cell.estimate_method[1:])
     else:
-        parts.append(f"{cell.priority}: {cell.priority_reason}")
-        if cell.estimated_acv is not None:
-            parts.append(f"est. {money(cell.estimated_acv)}/yr: {cell.estimate_method}")
-        else:
-            parts.append(cell.estimate_method or "no estimate")
-    lines: list[str] = []
-    for i, part in enumerate(parts):
-        lines += wrap(part, "" if i == 0 else "  ", "  ", width=OPPORTUNITY_WIDTH)
-    return lines
+        block.append("No estimate yet")
+    return block
+
+
+def _chance(cell: WhiteSpaceCell) -> str:
+    """" (weighted $1,200 at 5%)" when the cell has a probability."""
+    if cell.probability is None or cell.weighted_acv is None:
+        return ""
+    return f" (weighted {money(cell.weighted_acv)} at {cell.probability:.0%})"
+
+
+def totals_line(ws: WhiteSpaceMap) -> str:
+    """Current ACV, weighted potential and total addressable, with shares of ACV."""
+    def share(value: float) -> str:
+        return f" ({value / ws.current_acv:.0%} of ACV)" if ws.current_acv else ""
+    return (f"Current ACV: {money(ws.current_acv)} | Weighted potential: {money(ws.potential)}"
+            f"{share(ws.potential)} | Total addressable: {money(ws.total_addressable)}")
 
 
 def _cell_block(cell: WhiteSpaceCell) -> list[str]:
-    text = _opportunity_lines(cell)
-    block: list[str] = []
-    name = cell.product_name
-    if len(name) > NAME_WIDTH:
-        block += wrap(name)  # the name on its own line(s), the row below it
-        name = ""
-    block.append(_row(name, cell.status, text[0]))
-    block += [_row("", "", more) for more in text[1:]]
-    return block
+    """One product: name and status, then one fact per line, then a blank line."""
+    lines = _owned_block(cell) if cell.status == "Active" else _missing_block(cell)
+    return [*lines, ""]
+
+
+def _section(heading: str, cells: list[WhiteSpaceCell]) -> list[tuple[bool, list[str]]]:
+    """(is a product, lines) blocks: the section heading, then one block per product."""
+    if not cells:
+        return []
+    return [(False, [f"{heading} ({len(cells)})", ""])] + [
+        (True, _cell_block(cell)) for cell in cells]
 
 
 def render_white_space(ws: WhiteSpaceMap, *, limit: int = 131072, title: str | None = None) -> str:
@@ -67,29 +88,24 @@ def render_white_space(ws: WhiteSpaceMap, *, limit: int = 131072, title: str | N
     Args:
         ws: the map.
         limit: the field's size (Salesforce long text area, 131,072 by default).
-        title: heading, e.g. the account name (default: the account id).
+        title: the account's name, shown as "<title> White-Space Map".
     """
-    totals = f"Current ACV: {money(ws.current_acv)} | White-Space Potential: {money(ws.potential)}"
-    head = [
-        f"{title or ws.account_id}: White-Space Map",
-        totals,
-        "",
-        _row("Product / Service", "Status", "Expansion opportunity"),
-        _RULE,
-    ]
-    blocks = [_cell_block(cell) for cell in ws.cells]
-    tail = [_RULE, totals]
-    notes = [line for note in ws.notes for line in wrap(note, "- ", "  ")]
-    if notes:
-        tail += ["", "Notes:", *notes]
-    full = head + [line for block in blocks for line in block] + tail
-    text = "\n".join(full)
+    totals = totals_line(ws)
+    head = [f"{title} White-Space Map" if title else "White-Space Map", totals, ""]
+    owned = [c for c in ws.cells if c.status == "Active"]
+    missing = [c for c in ws.cells if c.status != "Active"]
+    blocks = _section("Owned", owned) + _section("Not owned", missing)
+    tail = [totals]
+    if ws.notes:
+        tail += ["", "Notes:", *(f"- {note}" for note in ws.notes)]
+    text = "\n".join(head + [line for _, block in blocks for line in block] + tail)
     if len(text) <= limit:
         return text
-    return _cut(head, blocks, [_RULE, totals], limit)
+    return _cut(head, blocks, [totals], limit, len(ws.cells))
 
 
-def _cut(head: list[str], blocks: list[list[str]], tail: list[str], limit: int) -> str:
+def _cut(head: list[str], blocks: list[tuple[bool, list[str]]], tail: list[str], limit: int,
+         products: int) -> str:
     """Keep as many whole products as fit, then say how many were left out."""
 
     def note(left_out: int) -> str:
@@ -98,13 +114,15 @@ def _cut(head: list[str], blocks: list[list[str]], tail: list[str], limit: int) 
 
     used = len("\n".join(head + tail)) + 1  # +1: the newline before the note
     kept: list[str] = []
-    for i, block in enumerate(blocks):
+    shown = 0
+    for is_product, block in blocks:
         size = sum(len(line) + 1 for line in block)
-        if used + size + len(note(len(blocks) - i)) > limit:
-            lines = head + kept + tail + [note(len(blocks) - i)]
+        if used + size + len(note(products - shown)) > limit:
+            lines = head + kept + tail + [note(products - shown)]
             break
         kept += block
         used += size
+        shown += is_product
     else:  # every product fits once the notes are dropped
         lines = head + kept + tail + [f"… notes not shown (limit {limit:,} characters)"]
     text = "\n".join(lines)
@@ -123,16 +141,23 @@ def _cell_dict(cell: WhiteSpaceCell) -> dict[str, Any]:
     return out
 
 
-def white_space_json(ws: WhiteSpaceMap) -> str:
-    """Compact, deterministic JSON (sorted keys; cell fields at their default omitted)."""
-    doc = {
+def white_space_doc(ws: WhiteSpaceMap) -> dict[str, Any]:
+    """The map as plain data (cell fields at their default omitted); the Lightning panel
+    reads this shape inside ``Account.White_Space_Json__c`` (plays.panel)."""
+    return {
         "account_id": ws.account_id,
         "current_acv": ws.current_acv,
         "potential": ws.potential,
+        "total_addressable": ws.total_addressable,
         "notes": list(ws.notes),
         "cells": [_cell_dict(cell) for cell in ws.cells],
     }
-    return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def white_space_json(ws: WhiteSpaceMap) -> str:
+    """Compact, deterministic JSON of ``white_space_doc`` (sorted keys)."""
+    return json.dumps(white_space_doc(ws), sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False)
 
 
 def white_space_from_json(text: str) -> WhiteSpaceMap:
@@ -144,4 +169,5 @@ def white_space_from_json(text: str) -> WhiteSpaceMap:
         current_acv=doc["current_acv"],
         potential=doc["potential"],
         notes=tuple(doc["notes"]),
+        total_addressable=doc.get("total_addressable", 0.0),
     )

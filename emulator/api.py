@@ -121,15 +121,18 @@ class Router:
     def match(self, method: str, path: str) -> tuple[Route, dict[str, str]]:
         """The route and its path parameters (404 NOT_FOUND when nothing matches)."""
         path = path.rstrip("/")
-        allowed = False
+        allowed: set[str] = set()
         for route in self.routes:
             found = route.pattern.match(path)
             if found:
                 if method in route.methods:
                     return route, found.groupdict()
-                allowed = True
+                allowed |= route.methods
         if allowed:
-            raise ApiError(405, "METHOD_NOT_ALLOWED", f"HTTP Method '{method}' not allowed. Allowed are GET,POST")
+            # Salesforce names the methods the resource takes: "HTTP Method 'PUT' not allowed.
+            # Allowed are GET,PATCH,DELETE" (HEAD goes with GET).
+            names = sorted(allowed | ({"HEAD"} if "GET" in allowed else set()))
+            raise ApiError(405, "METHOD_NOT_ALLOWED", f"HTTP Method '{method}' not allowed. Allowed are {','.join(names)}")
         raise ApiError(404, "NOT_FOUND", "The requested resource does not exist")
 
 

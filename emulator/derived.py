@@ -88,14 +88,29 @@ def _line_item(row: dict[str, Any], old: dict[str, Any] | None, ctx: DeriveConte
     row["Product2Id"] = entry["Product2Id"]
     row["ListPrice"] = entry["UnitPrice"]
     row["ProductCode"] = entry.get("ProductCode")
+    # A client sets UnitPrice or TotalPrice, never both; Salesforce derives the other
+    # (https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_opportunitylineitem.htm).
+    given_total = _changed(row, old, "TotalPrice")
+    if given_total and _changed(row, old, "UnitPrice"):
+        raise RecordError("FIELD_INTEGRITY_EXCEPTION",
+                          "field integrity exception: TotalPrice (cannot specify both UnitPrice and TotalPrice)",
+                          ["TotalPrice"])
+    discount = float(row.get("Discount") or 0)
+    quantity = float(row.get("Quantity") or 0)
+    if given_total and quantity:
+        row["UnitPrice"] = round(float(row["TotalPrice"]) / (quantity * (1 - discount / 100)), 2)
     if row.get("UnitPrice") is None:
         row["UnitPrice"] = entry["UnitPrice"]
     product = ctx.lookup("Product2", entry["Product2Id"])
     opportunity = ctx.lookup("Opportunity", row["OpportunityId"]) if row.get("OpportunityId") else None
     if product is not None:
         row["Name"] = f"{opportunity['Name'] if opportunity else ''} {product['Name']}".strip()
-    discount = float(row.get("Discount") or 0)
-    row["TotalPrice"] = round(float(row.get("Quantity") or 0) * float(row["UnitPrice"]) * (1 - discount / 100), 2)
+    if not given_total:
+        row["TotalPrice"] = round(quantity * float(row["UnitPrice"]) * (1 - discount / 100), 2)
+
+
+def _changed(row: dict[str, Any], old: dict[str, Any] | None, name: str) -> bool:
+    return row.get(name) is not None and (old is None or row.get(name) != old.get(name))
 
 
 def _pricebook_entry(row: dict[str, Any], old: dict[str, Any] | None, ctx: DeriveContext) -> None:

@@ -144,24 +144,35 @@ def key_prefix_for(name: str, schema: Schema) -> str:
 
 def _custom_object(folder: Path, schema: Schema) -> ObjectDef:
     meta_file = folder / f"{folder.name}.object-meta.xml"
-    label = folder.name[:-3].replace("_", " ")
+    return custom_object(folder.name, _parse(meta_file) if meta_file.exists() else None, schema)
+
+
+def custom_object(name: str, root: Element | None, schema: Schema) -> ObjectDef:
+    """The ObjectDef of custom object ``name`` from its CustomObject element (None: defaults)."""
+    label = name[:-3].replace("_", " ")
     name_label, name_type = "Name", "Text"
     detail_only = False
-    if meta_file.exists():
-        root = _parse(meta_file)
+    if root is not None:
         label = _text(root, "label", label)
         name_node = root.find(NS + "nameField")
         if name_node is not None:
             name_label = _text(name_node, "label", name_label)
             name_type = _text(name_node, "type", name_type)
             if name_type == "AutoNumber":
-                AUTONUMBER_FORMATS[folder.name] = _text(name_node, "displayFormat", "{000000}")
+                AUTONUMBER_FORMATS[name] = _text(name_node, "displayFormat", "{000000}")
         detail_only = _text(root, "sharingModel") == "ControlledByParent"
     auto = name_type == "AutoNumber"
     name_field = FieldDef(name="Name", type="string", length=30 if auto else 80, label=name_label,
                           nillable=auto, createable=not auto, updateable=not auto, id_lookup=True)
-    return new_object(folder.name, key_prefix_for(folder.name, schema), owner=not detail_only,
+    return new_object(name, key_prefix_for(name, schema), owner=not detail_only,
                       label=label, custom=True, name_field=name_field)
+
+
+def field_definition(node: Element, where: object) -> tuple[FieldDef, str | None]:
+    """A CustomField element as a FieldDef plus its child relationship name (lookups).
+
+    Raises MetadataError naming ``where`` when the element is invalid."""
+    return _field(node, Path(str(where)))
 
 
 def _field(node: Element, path: Path) -> tuple[FieldDef, str | None]:

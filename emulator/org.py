@@ -58,6 +58,7 @@ class Org:
 
     def __init__(self, options: EmulatorOptions) -> None:
         from emulator.bulk2_jobs import BulkJobs
+        from emulator.metadata_api.jobs import DeployJobs
         from emulator.query_locators import LocatorCache
         from emulator.triggers import TriggerEngine
 
@@ -74,6 +75,7 @@ class Org:
                                     options.fault_seed)
         self.locators = LocatorCache()
         self.bulk = BulkJobs(self)
+        self.deploys = DeployJobs(self)
         self.triggers = TriggerEngine(self)
         self.store.add_listener(self.triggers.on_events)
         if options.triggers_file:

@@ -14,7 +14,6 @@ import re
 from typing import Any
 
 from emulator.api import ROUTER, ApiCall, ApiResponse, run_subrequest
-from emulator.composite_limits import check_heavy_subrequests
 from emulator.errors import ApiError, RecordError
 from emulator.rest_sobjects import OBJ, object_or_404
 from emulator.schema import UnknownObject
@@ -22,6 +21,11 @@ from emulator.writer import Writer
 
 MAX_COLLECTION = 200
 MAX_SUBREQUESTS = 25
+MAX_RETRIEVE = 2000
+# "up to 25 subrequests ... up to 5 of which can be sObject Collections or query operations,
+# including Query and QueryAll requests" (resources_composite_composite.htm).
+MAX_QUERY_OR_COLLECTION = 5
+_HEAVY = re.compile(r"/v\d+\.\d/(query|queryAll|composite/sobjects)(/|\?|$)")
 ROLLED_BACK = {"statusCode": "ALL_OR_NONE_OPERATION_ROLLED_BACK",
                "message": "Record rolled back because not all records were valid and the request was using "
                           "AllOrNone header", "fields": []}
@@ -120,14 +124,25 @@ def collections(call: ApiCall) -> ApiResponse:
     return ApiResponse(200, _run_collection(call, all_or_none, records, create if call.method == "POST" else update))
 
 
-@ROUTER.add("GET", rf"composite/sobjects/{OBJ}", "collections")
+@ROUTER.add("GET POST", rf"composite/sobjects/{OBJ}", "collections")
 def collection_retrieve(call: ApiCall, sobject: str) -> ApiResponse:
-    """GET composite/sobjects/{Obj}?ids=&fields= (null for ids not found)."""
+    """GET composite/sobjects/{Obj}?ids=&fields=, or POST with {"ids": [...], "fields": [...]} for up to
+    2,000 ids (what jsforce's retrieve([ids]) sends); null for ids not found
+    (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_retrieve.htm)."""
     obj = object_or_404(call, sobject)
-    fields = [f for f in (call.args.get("fields") or "").split(",") if f]
+    if call.method == "POST":
+        body = call.json()
+        if not isinstance(body, dict) or not isinstance(body.get("ids"), list) or not isinstance(
+                body.get("fields"), list):
+            raise ApiError(400, "JSON_PARSER_ERROR", "Expected an object with ids and fields arrays")
+        ids, fields = [str(i) for i in body["ids"]], [str(f) for f in body["fields"]]
+    else:
+        ids = [i for i in (call.args.get("ids") or "").split(",") if i]
+        fields = [f for f in (call.args.get("fields") or "").split(",") if f]
     if not fields:
         raise ApiError(400, "MISSING_ARGUMENT", "fields must be specified")
-    ids = [i for i in (call.args.get("ids") or "").split(",") if i]
+    if len(ids) > MAX_RETRIEVE:
+        raise ApiError(400, "EXCEEDED_ID_LIMIT", f"Number of ids exceeds the maximum of {MAX_RETRIEVE}")
     return ApiResponse(200, [call.org.store.get(obj.name, i, fields, call.version, call.conn) for i in ids])
 
 
@@ -192,7 +207,10 @@ def composite(call: ApiCall) -> ApiResponse:
         raise ApiError(400, "JSON_PARSER_ERROR", "compositeRequest is required")
     if len(requests_) > MAX_SUBREQUESTS:
         raise ApiError(400, "INVALID_API_INPUT", f"Composite requests may hold at most {MAX_SUBREQUESTS} subrequests")
-    check_heavy_subrequests(requests_)
+    heavy = sum(1 for sub in requests_ if isinstance(sub, dict) and _HEAVY.search(str(sub.get("url", ""))))
+    if heavy > MAX_QUERY_OR_COLLECTION:
+        raise ApiError(400, "INVALID_API_INPUT", f"Composite requests may hold at most {MAX_QUERY_OR_COLLECTION} "
+                                                 "query or sObject Collections subrequests")
     all_or_none = bool(body.get("allOrNone", False))
     outputs: list[dict[str, Any]] = []
     bodies: dict[str, Any] = {}

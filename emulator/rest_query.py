@@ -57,6 +57,10 @@ def _start(call: ApiCall, include_deleted: bool) -> ApiResponse:
     if not soql:
         raise ApiError(400, "MALFORMED_QUERY", "A query string has to be specified")
     prepared = prepare_query(call, soql, include_deleted)
+    if call.args.get("columns", "").lower() == "true":
+        from emulator.query_columns import column_metadata
+
+        return ApiResponse(200, column_metadata(call.org.schema, soql))
     total = prepared.total(call.conn)
     return _page(call, None, prepared, total, 0, batch_size(call), include_deleted)
 

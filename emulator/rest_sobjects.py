@@ -42,11 +42,23 @@ def _body_dict(call: ApiCall) -> dict[str, Any]:
 
 @ROUTER.add("GET", r"", "resources")
 def resources(call: ApiCall) -> ApiResponse:
-    """GET /services/data/vXX.X/."""
-    names = ["sobjects", "query", "queryAll", "limits", "composite", "search", "tooling"]
-    resources_body = {name: call.url(name) for name in names}
-    resources_body.update({"jobs/ingest": call.url("jobs/ingest"), "jobs/query": call.url("jobs/query")})
-    return ApiResponse(200, resources_body)
+    """GET /services/data/vXX.X/: only the resources this emulator serves (a client that finds
+    ``search`` or ``tooling`` listed would call them), plus the caller's identity URL."""
+    names = ["sobjects", "query", "queryAll", "limits", "composite", "jobs/ingest", "jobs/query"]
+    body = {name: call.url(name) for name in names}
+    body["identity"] = f"{call.org.instance_url}/id/{call.org.store.org_id}/{call.user_id}"
+    return ApiResponse(200, body)
+
+
+@ROUTER.add("GET", r"limits/recordCount", "limits")
+def record_count(call: ApiCall) -> ApiResponse:
+    """GET limits/recordCount[?sObjects=A,B]: approximate record counts per object
+    (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_record_count.htm)."""
+    asked = [n for n in (call.args.get("sObjects") or "").split(",") if n]
+    schema = call.org.schema
+    objects = [schema.object(n) for n in asked if schema.has_object(n)] if asked else list(schema.objects.values())
+    counts = [{"count": call.org.store.count(obj.name), "name": obj.name} for obj in objects]
+    return ApiResponse(200, {"sObjects": sorted(counts, key=lambda c: c["name"])})
 
 
 @ROUTER.add("GET", r"limits", "limits")

@@ -38,15 +38,22 @@ def _json_response(status: int, body: Any, headers: dict[str, str] | None = None
 def create_app(org: Org) -> Flask:
     """The Flask app serving one org (OAuth, SOAP login, REST, Bulk 2.0, control, pages)."""
     # Importing the handler modules registers their routes on api.ROUTER.
-    from emulator import bulk2, rest_composite, rest_query, rest_sobjects  # noqa: F401
+    from emulator import bulk2, rest_batch, rest_composite, rest_query, rest_sobjects  # noqa: F401
     from emulator.auth import bp as auth_bp
+    from emulator.bulk1 import bp as bulk1_bp
     from emulator.control import bp as control_bp
+    from emulator.identity import bp as identity_bp
+    from emulator.metadata_api import rest as metadata_rest  # noqa: F401
+    from emulator.metadata_api.soap import bp as metadata_soap_bp
     from emulator.pages import bp as pages_bp
 
     app = Flask(__name__)
     app.config["EMULATOR_ORG"] = org
     app.register_blueprint(auth_bp)
+    app.register_blueprint(bulk1_bp)
     app.register_blueprint(control_bp)
+    app.register_blueprint(identity_bp)
+    app.register_blueprint(metadata_soap_bp)
     app.register_blueprint(pages_bp)
 
     @app.get("/services/data")

@@ -72,8 +72,9 @@ def ensure_tables(conn: sqlite3.Connection, schema: Schema) -> None:
             if _indexed(definition):
                 index = ident(f"ix_{obj.name}_{definition.name}")
                 conn.execute(f"CREATE INDEX IF NOT EXISTS {index} ON {table} ({ident(definition.name)})")
-        conn.execute(f"CREATE INDEX IF NOT EXISTS {ident('ix_' + obj.name + '_SystemModstamp')} "
-                     f"ON {table} (\"SystemModstamp\")")
+        if obj.has_field("SystemModstamp"):
+            conn.execute(f"CREATE INDEX IF NOT EXISTS {ident('ix_' + obj.name + '_SystemModstamp')} "
+                         f"ON {table} (\"SystemModstamp\")")
 
 
 class ConnectionPool:

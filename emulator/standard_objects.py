@@ -39,6 +39,7 @@ CASE_STATUSES = ("New", "Working", "Escalated", "Closed")
 CONTACT_ROLES = ("Business User", "Decision Maker", "Economic Buyer", "Economic Decision Maker",
                  "Evaluator", "Executive Sponsor", "Influencer", "Technical Buyer", "Other")
 ACTIVITY_PARENTS = ("Account", "Opportunity", "Case", "Contract", "Asset", "Product2")
+AUDIT_ONLY_ON_CHANGE = ("LastModifiedDate", "LastModifiedById", "SystemModstamp")
 
 # Fields whose changes the store records in <Object>History (Field History Tracking).
 TRACKED_FIELDS: dict[str, tuple[str, ...]] = {
@@ -84,7 +85,10 @@ def _organization() -> ObjectDef:
     obj = new_object("Organization", "00D", owner=False, name_field=readonly("Name", "string", length=80))
     return add(obj, readonly("TimeZoneSidKey", "picklist"), readonly("OrganizationType", "picklist"),
                readonly("InstanceName", "string", length=5), readonly("IsSandbox", "boolean"),
-               readonly("DefaultLocaleSidKey", "picklist"), readonly("LanguageLocaleKey", "picklist"))
+               readonly("DefaultLocaleSidKey", "picklist"), readonly("LanguageLocaleKey", "picklist"),
+               # Every Salesforce CLI command reads these (sfdx-core org.ts OrganizationInformation).
+               readonly("TrialExpirationDate", "datetime"), readonly("NamespacePrefix", "string", length=15),
+               readonly("PrimaryContact", "string"), readonly("Division", "string", length=80))
 
 
 def _user() -> ObjectDef:
@@ -145,7 +149,7 @@ def _line_item() -> ObjectDef:
                ref("PricebookEntryId", "PricebookEntry", updateable=False),
                ref("Product2Id", "Product2", updateable=False), text("ProductCode", 255, createable=False, updateable=False),
                typed("Quantity", "double", nillable=False), typed("UnitPrice", "currency"),
-               readonly("ListPrice", "currency"), readonly("TotalPrice", "currency"),
+               readonly("ListPrice", "currency"), typed("TotalPrice", "currency"),
                typed("Discount", "percent"), typed("ServiceDate", "date"), text("Description", 255))
 
 
@@ -258,6 +262,12 @@ def _relation_and_history() -> list[ObjectDef]:
     histories = []
     for parent in ("Account", "Contact"):
         history = new_object(f"{parent}History", "017", owner=False)
+        # Field history rows are never modified: Salesforce's AccountHistory/ContactHistory have
+        # CreatedDate/CreatedById but no LastModifiedDate, LastModifiedById or SystemModstamp
+        # (https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_accounthistory.htm),
+        # so a reader must take CreatedDate as its cursor.
+        for audit in AUDIT_ONLY_ON_CHANGE:
+            del history.fields[audit.lower()]
         add(history, readonly(f"{parent}Id", "reference", reference_to=(parent,), relationship_name=parent, length=18),
             readonly("Field", "picklist"), readonly("OldValue", "string"), readonly("NewValue", "string"),
             readonly("DataType", "picklist"))

@@ -266,6 +266,9 @@ class Store:
             row.setdefault("LastModifiedById", row["CreatedById"])
             if "ownerid" in obj.fields:
                 row.setdefault("OwnerId", self.admin_user_id)
+            for audit in ("LastModifiedDate", "LastModifiedById", "SystemModstamp"):
+                if audit.lower() not in obj.fields:  # field history rows have none of these
+                    row.pop(audit)
             derived.derive_trusted(obj.name, row)
         columns = sorted({key for row in rows for key in row})
         unknown = [c for c in columns if c.lower() not in obj.fields]

@@ -207,6 +207,9 @@ class Writer:
         complete["LastModifiedDate"] = complete.get("LastModifiedDate") or self.now
         complete["LastModifiedById"] = complete.get("LastModifiedById") or self.user_id
         complete["SystemModstamp"] = self.now
+        for audit in ("LastModifiedDate", "LastModifiedById", "SystemModstamp"):
+            if not obj.has_field(audit):  # field history rows have none of these
+                complete.pop(audit)
         if obj.has_field("OwnerId") and not complete.get("OwnerId"):
             complete["OwnerId"] = self.user_id
         if obj.custom and obj.has_field("Name") and not obj.field("Name").createable and not complete.get("Name"):

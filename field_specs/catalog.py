@@ -65,6 +65,10 @@ _f("account.contracted_departments", "multipicklist", "read", A, "Contracted_Dep
 _f("account.white_space", "text", "read_write", A, "White_Space__c", "White Space", length=131072,
    guarded=True, plays=("play02", "play04"),
    help="Written by Expansion Radar: catalog x current contract with $ potential.")
+_f("account.white_space_json", "text", "read_write", A, "White_Space_Json__c",
+   "White Space Data", length=131072, plays=("play02", "play04"),
+   help="Written by Expansion Radar: the white-space map, signals and open follow-up as JSON "
+   "for the Radar Account Panel (Lightning component). Not for editing.")
 _f("account.white_space_potential", "currency", "read_write", A, "White_Space_Potential__c",
    "White Space Potential", precision=18, scale=2, guarded=True, plays=("play02", "play04"),
    help="Written by Expansion Radar: estimated ACV of products the account does not own.")

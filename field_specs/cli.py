@@ -1,4 +1,5 @@
-"""`radar fields ...`: the catalog and its SFDX metadata export."""
+"""`radar package export` (the package the admin deploys) and `radar fields ...` (the
+catalog; `radar fields export` is the package export's older name and does the same)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,31 @@ from pathlib import Path
 import click
 
 from field_specs.catalog import all_fields
-from field_specs.sfdx import export_metadata
+from field_specs.package import export_package
+
+_OUT = click.option("--out", "out_dir", required=True,
+                    type=click.Path(file_okay=False, path_type=Path),
+                    help="Directory for the SFDX project (created if missing).")
+
+
+def _export(out_dir: Path) -> None:
+    source = export_package(out_dir)
+    click.echo(f"Expansion Radar package written to {source}")
+    click.echo(f"deploy with: cd {out_dir} && sf project deploy start "
+               "--manifest manifest/package.xml --target-org <alias> "
+               "--test-level RunSpecifiedTests --tests RadarEventNotifierTest")
+
+
+@click.group()
+def package() -> None:
+    """The Salesforce package: fields, permission sets, panel, list views, reports, flow."""
+
+
+@package.command("export")
+@_OUT
+def package_export(out_dir: Path) -> None:
+    """Write the package as an SFDX project (docs/setup-salesforce.md deploys it)."""
+    _export(out_dir)
 
 
 @click.group()
@@ -16,14 +41,10 @@ def fields() -> None:
 
 
 @fields.command("export")
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Directory for the SFDX project (created if missing).")
+@_OUT
 def export(out_dir: Path) -> None:
-    """Write SFDX source metadata (custom fields, Product_Usage__c, permission set)."""
-    source = export_metadata(out_dir)
-    click.echo(f"SFDX source written to {source}")
-    click.echo(f"deploy with: cd {out_dir} && sf project deploy start "
-               "--manifest manifest/package.xml --target-org <alias>")
+    """Same as `radar package export` (kept for existing scripts)."""
+    _export(out_dir)
 
 
 @fields.command("list")

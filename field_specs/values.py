@@ -59,8 +59,13 @@ STAGE_VALUES = (
     LogicalValue(STAGE_CLOSED_WON, "Closed Won", "Closed Won"),
 )
 LEAD_SOURCE_VALUES = same((LEAD_SOURCE_CS_EXPANSION,))
+# The deal types of the customer's ask (seed 000 step 6, seed 001's handoff): Salesforce's
+# standard Type picklist has one value for all of them; an org with its own values maps each.
+OPP_DEAL_TYPES = ("Upsell", "Cross-sell", "New department", "Upgrade")
 OPP_TYPE_VALUES = (LogicalValue(OPP_TYPE_EXPANSION, "Existing Customer - Upgrade",
-                                "Existing Customer - Upgrade"),)
+                                "Existing Customer - Upgrade"),
+                   *(LogicalValue(t, "Existing Customer - Upgrade", "Existing Customer - Upgrade")
+                     for t in OPP_DEAL_TYPES))
 # OpportunityContactRole.Role is a standard picklist (Business User, Decision Maker, Economic
 # Buyer, Evaluator, Executive Sponsor, Influencer, Technical Buyer, Other); the plays write
 # MEDDICC roles and "Day-to-day", so each gets the closest standard value by default.

@@ -15,6 +15,7 @@ from detection.snapshot import AccountSnapshot, OrgContext
 from plays import fields as F
 from plays import keys
 from plays.config import PlaysConfig
+from plays.panel import panel_json
 from plays.plan import PlannedWrite, WritePlan
 from plays.tasks import COMPLETED, clip, end_of_week, evidence_lines, task, title
 
@@ -60,7 +61,8 @@ def plan_account(
     routing = findings.routing
     rescue = routing.play == "renewal_rescue"
 
-    _plan_account_fields(plan, snapshot, findings, now, white_space_text, config)
+    panel = panel_json(snapshot, findings, config.long_text_limit)
+    _plan_account_fields(plan, snapshot, findings, now, white_space_text, panel, config)
     _plan_roles(plan, snapshot, findings)
 
     logged = [s for s in findings.signals if not (rescue and s.category == "expansion")]
@@ -115,7 +117,7 @@ def plan_account(
 
 
 def _plan_account_fields(plan: WritePlan, snapshot: AccountSnapshot, findings: AccountFindings,
-                         now: datetime, white_space_text: str | None,
+                         now: datetime, white_space_text: str | None, panel: str | None,
                          config: PlaysConfig) -> None:
     wanted: dict[str, object] = {F.ACCOUNT_READINESS: findings.routing.readiness}
     current: dict[str, object] = {F.ACCOUNT_READINESS: snapshot.expansion_readiness}
@@ -127,6 +129,9 @@ def _plan_account_fields(plan: WritePlan, snapshot: AccountSnapshot, findings: A
     if white_space_text is not None:
         wanted[F.ACCOUNT_WHITE_SPACE] = clip(white_space_text, config.long_text_limit)
         current[F.ACCOUNT_WHITE_SPACE] = snapshot.white_space_text
+    if panel is not None and F.ACCOUNT_WHITE_SPACE_JSON not in snapshot.unavailable:
+        wanted[F.ACCOUNT_WHITE_SPACE_JSON] = panel
+        current[F.ACCOUNT_WHITE_SPACE_JSON] = snapshot.white_space_json
     changed = {name: value for name, value in wanted.items() if current.get(name) != value}
     if not changed:
         return

@@ -4,6 +4,7 @@ Kept in one place so a rename in the catalog is a one-line change here.
 """
 
 ACCOUNT_WHITE_SPACE = "account.white_space"
+ACCOUNT_WHITE_SPACE_JSON = "account.white_space_json"
 ACCOUNT_WHITE_SPACE_POTENTIAL = "account.white_space_potential"
 ACCOUNT_READINESS = "account.expansion_readiness"
 ACCOUNT_LAST_SCAN = "account.last_expansion_scan"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
+from detection.deal_sizing import DealSize
 from detection.documents.handoff import (
     HandoffContacts,
     Qualification,
@@ -17,6 +18,7 @@ from detection.documents.handoff import (
     pick_handoff_contacts,
 )
 from detection.findings import AccountFindings
+from detection.meddicc import map_meddicc
 from detection.snapshot import AccountSnapshot, Activity, Contact
 from plays import fields as F
 from plays import keys
@@ -56,6 +58,7 @@ def plan_handoff(
     estimated_deal_size: float,
     cs_owner_name: str = "",
     competitors: tuple[str, ...] = (),
+    deal: DealSize | None = None,
 ) -> WritePlan:
     """The writes of one handoff (empty when the Task is not qualified enough or was
     already handed off).
@@ -64,6 +67,9 @@ def plan_handoff(
         estimated_deal_size: the Opportunity amount (top hypothesis / white-space estimate).
         cs_owner_name: shown in the handoff document.
         competitors: competitors seen at the account, for the Competition MEDDICC field.
+        deal: product, type and bounded amount from the customer's ask
+            (detection.deal_sizing); when given it wins over ``estimated_deal_size`` and
+            its arithmetic goes into the handoff document.
     """
     config = config or PlaysConfig()
     plan = WritePlan(account_id=snapshot.id)
@@ -71,12 +77,23 @@ def plan_handoff(
         return plan
     today: date = now.date()
     contacts = pick_contacts(snapshot, findings, follow_up)
+    amount = deal.amount if deal is not None else estimated_deal_size
     document = handoff_document(
         snapshot, findings, qualification=Qualification.from_task(follow_up), contacts=contacts,
-        deal_size=estimated_deal_size, handoff_date=today, cs_owner_name=cs_owner_name,
-        last_qbr=_last_qbr(snapshot, today))
+        deal_size=amount, handoff_date=today, cs_owner_name=cs_owner_name,
+        last_qbr=_last_qbr(snapshot, today),
+        amount_basis=deal.basis if deal is not None else None,
+        expansion_type=deal.deal_type if deal is not None else None)
     opp_key = keys.handoff_opportunity(follow_up.id)
-    product = findings.hypotheses[0].title if findings.hypotheses else "Expansion"
+    if deal is not None:
+        product = f"{deal.deal_type}: {deal.product_name}"
+    else:
+        product = findings.hypotheses[0].title if findings.hypotheses else "Expansion"
+    meddicc = map_meddicc(
+        pain=follow_up.qual_pain, metrics=follow_up.qual_metrics,
+        timeline=follow_up.qual_timeline, decision_maker=follow_up.qual_decision_maker,
+        economic_buyer_contact=_name(contacts.decision_maker),
+        champion=_name(contacts.champion), competitors=competitors)
     plan.add(PlannedWrite(
         object="opportunity", op="upsert", key=opp_key,
         fields={
@@ -86,17 +103,18 @@ def plan_handoff(
             F.OPP_OWNER_ID: snapshot.owner_id,
             F.OPP_STAGE: F.STAGE_S2,
             F.OPP_CLOSE_DATE: today + timedelta(days=config.handoff_close_days),
-            F.OPP_AMOUNT: round(estimated_deal_size, 2),
-            F.OPP_TYPE: F.OPP_TYPE_EXPANSION,
+            F.OPP_AMOUNT: round(amount, 2),
+            F.OPP_TYPE: deal.deal_type if deal is not None else F.OPP_TYPE_EXPANSION,
             F.OPP_LEAD_SOURCE: F.LEAD_SOURCE_CS_EXPANSION,
             F.OPP_DESCRIPTION: clip(document, config.task_description_limit),
-            F.OPP_METRICS: follow_up.qual_metrics,
-            F.OPP_PAIN: follow_up.qual_pain,
-            F.OPP_ECONOMIC_BUYER: _name(contacts.decision_maker) or follow_up.qual_decision_maker,
-            F.OPP_CHAMPION: _name(contacts.champion),
-            F.OPP_DECISION_CRITERIA: follow_up.qual_budget,
-            F.OPP_DECISION_PROCESS: follow_up.qual_timeline,
-            F.OPP_COMPETITION: ", ".join(competitors) or None,
+            # each qualification field in the MEDDICC field it means (detection.meddicc)
+            F.OPP_METRICS: meddicc.metrics,
+            F.OPP_PAIN: meddicc.identified_pain,
+            F.OPP_ECONOMIC_BUYER: meddicc.economic_buyer,
+            F.OPP_CHAMPION: meddicc.champion,
+            F.OPP_DECISION_CRITERIA: meddicc.decision_criteria,
+            F.OPP_DECISION_PROCESS: meddicc.decision_process,
+            F.OPP_COMPETITION: meddicc.competition,
         },
         reason="CS qualified the follow-up"))
     roles = [(contacts.decision_maker, "Decision Maker", True),

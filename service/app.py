@@ -9,13 +9,13 @@ from the environment at that moment, never at import time.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
 import redis
 import requests
-from flask import Flask, Response, jsonify
+from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from service.settings import SalesforceSettings, Settings
@@ -45,13 +45,25 @@ def default_salesforce_probe(salesforce: SalesforceSettings) -> Callable[[], boo
     return probe
 
 
-def error_envelope(code: int, message: str, errors: Mapping[str, Any] | None = None) -> Response:
-    """The JSON body of every 4xx/5xx: ``{code, status, message, errors}`` (flask-smorest's)."""
+def error_envelope(code: int, message: str,
+                   errors: Mapping[str, Any] | Sequence[Any] | None = None) -> Response:
+    """The JSON body of every 4xx/5xx: ``{code, status, message, errors}`` (flask-smorest's).
+
+    ``errors`` is an object keyed by location (``json``, ``headers``, ...) as webargs gives
+    it, or a list when the problems are a list (one ``{path, message}`` per problem in a
+    mapping document); anything else becomes ``{}``.
+    """
     try:
         status = HTTPStatus(code).phrase
     except ValueError:
         status = "Error"
-    response = jsonify(code=code, status=status, message=message, errors=dict(errors or {}))
+    if isinstance(errors, Mapping):
+        details: dict[str, Any] | list[Any] = dict(errors)
+    elif isinstance(errors, list | tuple):
+        details = list(errors)
+    else:
+        details = {}
+    response = jsonify(code=code, status=status, message=message, errors=details)
     response.status_code = code
     return response
 
@@ -64,7 +76,11 @@ def _handle_http_exception(exc: HTTPException) -> Response:
     if isinstance(data, dict):
         errors = errors or data.get("errors") or data.get("messages")
         message = data.get("message") or message
-    response = error_envelope(code, message, errors if isinstance(errors, Mapping) else None)
+    if _wants_admin_page(code):
+        from service.admin.views import html_error_page
+
+        return html_error_page(code, message or "That page does not exist.")
+    response = error_envelope(code, message, errors)
     extra = data.get("headers") if isinstance(data, dict) else None  # smorest abort(headers=)
     for name, value in [*exc.get_headers(), *dict(extra or {}).items()]:
         if name.lower() not in ("content-type", "content-length"):
@@ -72,9 +88,41 @@ def _handle_http_exception(exc: HTTPException) -> Response:
     return response
 
 
+def _wants_admin_page(code: int) -> bool:
+    """A console page's error, or an unknown ``/admin/...`` URL asked for by a browser, gets
+    the console's HTML page;
+    API clients (``Accept: application/json`` or ``*/*``) keep the JSON envelope."""
+    if request.blueprint == "admin":  # the console's own pages are HTML, errors too
+        return True
+    if code not in (404, 405) or request.blueprint is not None:
+        return False
+    if not (request.path == "/admin" or request.path.startswith("/admin/")):
+        return False
+    return request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html"
+
+
 def _handle_unexpected(exc: Exception) -> Response:
     log.exception("unhandled error")
     return error_envelope(500, "internal error; the details are in the service log")
+
+
+def _radar_api(app: Flask) -> Any:
+    """flask-smorest's Api documenting our envelope: ``errors`` is an object keyed by
+    location, or a list of ``{path, message}`` problems (smorest's own schema says object)."""
+    from flask_smorest import Api
+    from marshmallow import Schema, fields
+
+    class ErrorEnvelopeSchema(Schema):
+        code = fields.Integer()
+        status = fields.String()
+        message = fields.String()
+        errors = fields.Raw(metadata={"description": "details by location, or a list of "
+                                                     "{path, message} problems"})
+
+    class RadarApi(Api):
+        ERROR_SCHEMA = ErrorEnvelopeSchema
+
+    return RadarApi(app)
 
 
 def create_app(
@@ -83,6 +131,7 @@ def create_app(
     redis_client: redis.Redis | None = None,
     test_config: Mapping[str, Any] | None = None,
     salesforce_probe: Callable[[], object] | None = None,
+    mapping_providers: tuple[Callable[..., Any], Callable[..., Any]] | None = None,
 ) -> Flask:
     """Build the web app.
 
@@ -95,6 +144,8 @@ def create_app(
             ``RADAR_COALESCE_SECONDS``).
         salesforce_probe: ``() -> bool`` used by ``/readyz``; truthy means Salesforce is
             reachable, falsy or raising means not. Default: ``default_salesforce_probe``.
+        mapping_providers: ``(describe_provider, sample_provider)`` for the mapping API and
+            editor's org checks; default: read from Salesforce (``service.providers``).
 
     Returns:
         The configured Flask app.
@@ -124,28 +175,29 @@ def create_app(
 
     # flask-smorest's Api, so areas with REST APIs (the admin mapping API) register their
     # smorest blueprints on it: ``app.extensions["radar.api"].register_blueprint(bp)``.
-    from flask_smorest import Api
-
-    app.extensions["radar.api"] = Api(app)
+    app.extensions["radar.api"] = _radar_api(app)
     # Registered after Api(app) so these replace smorest's handlers: one envelope for all.
     app.register_error_handler(HTTPException, _handle_http_exception)
     app.register_error_handler(Exception, _handle_unexpected)
 
-    from service import metrics
+    from service import metrics, web_security
     from webhooks import extension as webhooks
 
+    web_security.init_app(app, settings)
     metrics.init_app(app, settings.org_key)
     webhooks.init_app(app)
-    _init_admin(app, settings)
+    _init_admin(app, settings, mapping_providers)
     return app
 
 
-def _init_admin(app: Flask, settings: Settings) -> None:
+def _init_admin(app: Flask, settings: Settings,
+                providers: tuple[Callable[..., Any], Callable[..., Any]] | None) -> None:
     """The token-protected admin mapping API (and, below it, the admin pages)."""
     from crm_mapping import api as mapping_api
     from crm_mapping.store import MappingStore
     from service.providers import describe_provider, sample_provider
 
+    describe, sample = providers or (describe_provider(settings), sample_provider(settings))
     conn = app.extensions["radar.redis"]
     app.config["RADAR_ADMIN_TOKEN"] = settings.admin_token
     from service.throttle import EXTENSION_KEY, FailureThrottle
@@ -154,12 +206,11 @@ def _init_admin(app: Flask, settings: Settings) -> None:
     mapping_api.init_app(
         app,
         lambda: MappingStore(conn, settings.org_key),
-        describe_provider(settings),
-        sample_provider(settings),
+        describe,
+        sample,
         admin_token=settings.admin_token,
         api=app.extensions["radar.api"],
     )
     from service.admin import init_admin, redis_sources
 
-    init_admin(app, redis_sources(conn, settings, describe_provider=describe_provider(settings)),
-               settings)
+    init_admin(app, redis_sources(conn, settings, describe_provider=describe), settings)

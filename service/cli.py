@@ -19,6 +19,7 @@ import click
 COMMANDS: dict[str, str] = {
     "emulator": "emulator.cli:emulator",
     "fields": "field_specs.cli:fields",
+    "package": "field_specs.cli:package",
     "mapping": "crm_mapping.cli:mapping",
     "sync": "workers.cli:sync",
     "worker": "workers.cli:worker",

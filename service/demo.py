@@ -41,7 +41,7 @@ from rq import Worker
 from integration.state import RunStore
 from service.demo_org import FollowUp, OrgClient
 from service.demo_report import render_failure, render_handoff, render_summary
-from service.demo_scan import wait_for_full_scan
+from service.demo_scan import wait_for_full_scan, wait_until_idle
 from service.redis_server import answers, bundled_server_binary, free_port
 from service.supervisor import ProcessFailure, Supervisor, stop_from_pid_file, write_pid_file
 from workers import insights
@@ -211,6 +211,7 @@ class Demo:
             raise self._handoff_diagnosis(failure) from failure
         self.summary["handoff"] = {**state, "seconds": round(time.monotonic() - fired, 1),
                                    "follow_up": follow_up.__dict__, "qualification": fields}
+        wait_until_idle(self.procs, self.redis, self.options.handoff_timeout)
         self.step(f"Handoff done {time.monotonic() - fired:.1f} s after the CS user's save")
         render_handoff(console, follow_up, state)
         self.follow_up = follow_up

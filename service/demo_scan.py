@@ -13,8 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 import redis
+from rq import Queue
 from rq.job import Job
-from rq.registry import FailedJobRegistry
+from rq.registry import FailedJobRegistry, StartedJobRegistry
 
 from integration.state import RunStore
 from service.supervisor import ProcessFailure, Supervisor
@@ -78,3 +79,30 @@ def wait_for_full_scan(procs: Supervisor, conn: redis.Redis, org_key: str, job_i
             "writes": {k.removeprefix("writes:"): int(v) for k, v in run.items()
                        if k.startswith("writes:")},
             "calls": run["calls"]}
+
+
+def wait_until_idle(procs: Supervisor, conn: redis.Redis, timeout: float,
+                    settle: int = 3) -> None:
+    """Wait until no job is queued or running on any queue, ``settle`` polls in a row.
+
+    A write is visible in the org a moment before the job that made it records its outcome
+    (the dashboard's counts): the summary waits for the workers to be done, not only for
+    the records to exist.
+
+    Raises:
+        ProcessFailure: a job failed, a process died, or time ran out.
+    """
+    quiet = 0
+
+    def idle() -> bool:
+        nonlocal quiet
+        failure = _failure(conn)
+        if failure:
+            raise ProcessFailure(failure, procs.log_dir / "worker-1.log")
+        busy = any(Queue(name, connection=conn).count
+                   or StartedJobRegistry(name, connection=conn).get_job_ids(cleanup=False)
+                   for name in ALL_QUEUES)
+        quiet = 0 if busy else quiet + 1
+        return quiet >= settle
+
+    procs.wait_for("the workers to finish their jobs", idle, timeout)

@@ -45,6 +45,19 @@ def _float(env: Mapping[str, str], name: str, default: float, lo: float, hi: flo
     return value
 
 
+def _int(env: Mapping[str, str], name: str, default: int, lo: int, hi: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from exc
+    if not lo <= value <= hi:
+        raise SettingsError(f"{name} must be between {lo} and {hi}, got {value}")
+    return value
+
+
 @dataclass(frozen=True)
 class SalesforceSettings:
     """How to reach and authenticate against one Salesforce org."""
@@ -108,6 +121,11 @@ class Settings:
     admin_token: str | None = field(default=None, repr=False)
     outbound_path_token: str | None = field(default=None, repr=False)
     org_key: str = "default"
+    # How many reverse proxies in front of the web service append to X-Forwarded-For /
+    # set X-Forwarded-Proto; 0 trusts no header (the socket's peer is the client).
+    trusted_proxy_hops: int = 0
+    # Strict-Transport-Security max-age sent on https responses; 0 sends none.
+    hsts_seconds: int = 31_536_000
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -140,6 +158,8 @@ class Settings:
             admin_token=env.get("RADAR_ADMIN_TOKEN") or None,
             outbound_path_token=env.get("RADAR_OUTBOUND_TOKEN") or None,
             org_key=env.get("RADAR_ORG_KEY") or "default",
+            trusted_proxy_hops=_int(env, "RADAR_TRUSTED_PROXY_HOPS", 0, 0, 5),
+            hsts_seconds=_int(env, "RADAR_HSTS_SECONDS", 31_536_000, 0, 63_072_000),
         )
 
     def require_redis_url(self) -> str:

@@ -8,7 +8,8 @@ with the right token: a success does not reset the count, or a guesser would lea
 token from which attempt got in.
 
 Behind a reverse proxy every client shares the proxy's address: wrap the app in
-werkzeug's ``ProxyFix`` (see service/admin/__init__.py) so the real client is counted.
+werkzeug's ``ProxyFix``: set RADAR_TRUSTED_PROXY_HOPS (service/web_security.py) so the real
+client is counted.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ def gunicorn_options(**overrides: Any) -> dict[str, Any]:
     from service import gunicorn_conf
 
     names = (
-        "bind", "workers", "worker_class", "threads", "timeout", "graceful_timeout",
+        "bind", "workers", "worker_class", "worker_connections", "threads", "timeout", "graceful_timeout",
         "keepalive", "max_requests", "max_requests_jitter", "worker_tmp_dir", "accesslog",
         "errorlog", "loglevel", "preload_app",
     )  # fmt: skip
@@ -46,7 +46,8 @@ class RadarWebApplication(BaseApplication):
 @click.command("serve")
 @click.option("--bind", default=None, help="host:port (default from RADAR_BIND or 127.0.0.1:8000).")
 @click.option("--workers", type=int, default=None, help="gunicorn worker processes.")
-@click.option("--threads", type=int, default=None, help="Threads per worker.")
+@click.option("--threads", type=int, default=None,
+              help="Threads per worker (only for a threaded worker class; gevent ignores it).")
 @click.option("--access-log", default=None, help="Access log path ('-' for stderr).")
 def serve(
     bind: str | None, workers: int | None, threads: int | None, access_log: str | None

@@ -60,7 +60,9 @@ def receive_event() -> tuple[Response, int]:
             envelope_errors("headers", {"Content-Type": [f"got {request.mimetype or 'none'!r}"]}),
         )
     try:
-        payload = json.loads(body)
+        # Decoded strictly as UTF-8 first: json.loads(bytes) would also take UTF-16/32 and
+        # a BOM, which RFC 8259 section 8.1 says senders must not use and the docs refuse.
+        payload = json.loads(body.decode("utf-8"))
     except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError
         raise Rejection(400, "invalid_json", "body is not valid UTF-8 JSON") from exc
     try:

@@ -206,6 +206,7 @@ def jobs_retry(job_ids: tuple[str, ...], retry_all: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def status(as_json: bool) -> None:
     """Recent runs, calls spent, queue depths and failures."""
+    from integration.budget import CallLedger  # noqa: PLC0415
     from integration.state import RunStore  # noqa: PLC0415
 
     settings = Settings.from_env()
@@ -220,7 +221,7 @@ def status(as_json: bool) -> None:
         return
     click.echo("Recent runs:")
     for run in runs:
-        calls = sum(v for k, v in run.get("calls", {}).items() if k != "auth")
+        calls = CallLedger(run.get("calls") or {}).api_calls  # the sync page's definition
         click.echo(f"  {run.get('run_id')}  {run.get('mode'):<12} {run.get('status'):<13} "
                    f"started {run.get('started_at', '-')}  API calls {calls}")
         if run.get("status") in ("failed", "retrying") and run.get("message"):

@@ -29,6 +29,7 @@ from detection.funnel import (
     SignalLogRecord,
     funnel_metrics,
 )
+from detection.ownership import adoption_totals
 from detection.portfolio import (
     ACTION_STABILISE,
     AccountAssessment,
@@ -52,6 +53,8 @@ def summary_of(result: Any) -> dict[str, Any]:
         "tier": snapshot.tier,
         "owner": snapshot.owner_id,
         "csm": snapshot.csm_id,
+        # names from the org's User records the scan read: the console shows people by name
+        "people": dict(getattr(result, "people", None) or {}),
         "health": findings.health.score,
         "band": findings.health.band,
         "play": findings.routing.play,
@@ -72,7 +75,9 @@ def _funnel_records(snapshot: Any, findings: Any) -> dict[str, Any]:
     follow-ups, the CS-driven Opportunities, and the account facts the funnel slices by."""
     since = findings.scanned_at.date() - timedelta(days=FUNNEL_DAYS)
     activities = snapshot.activities
+    active, licensed, at_risk = adoption_totals(snapshot, findings.scanned_at)
     return {
+        "active_users": active, "licensed_seats": licensed, "adoption_risk": at_risk,
         "acv": findings.white_space.current_acv if findings.white_space else (snapshot.arr or 0.0),
         "active_contacts": findings.stakeholders.active_contacts,
         "qbr_held": any(a.activity_date and a.activity_date >= since and not a.radar_action
@@ -103,7 +108,10 @@ def funnel_of(summaries: dict[str, dict[str, Any]], today: date) -> FunnelMetric
         accounts.append(AccountRecord(account_id, summary["tier"], summary["csm"] or
                                       summary["owner"], float(records.get("acv") or 0.0),
                                       int(records.get("active_contacts") or 0),
-                                      bool(records.get("qbr_held"))))
+                                      bool(records.get("qbr_held")),
+                                      float(records.get("active_users") or 0.0),
+                                      float(records.get("licensed_seats") or 0.0),
+                                      int(records.get("adoption_risk") or 0)))
         signals += [SignalLogRecord(account_id, kind, date.fromisoformat(day), task_id)
                     for kind, day, task_id, *_ in records.get("signals", ())]
         follow_ups += [FollowUpRecord(account_id, date.fromisoformat(day), filled, task_id)
@@ -174,6 +182,7 @@ def rebuild(conn: redis.Redis, org_key: str) -> dict[str, Any]:
     signals: dict[str, Counter] = defaultdict(Counter)
     signal_logs: dict[str, Counter] = defaultdict(Counter)
     digest = []
+    names = people_names(summaries.values())
     for account_id, summary in sorted(summaries.items()):
         # what the org held: the signal_log Tasks this account's last scan read
         for entry in (summary.get("funnel") or {}).get("signals", ()):
@@ -184,7 +193,9 @@ def rebuild(conn: redis.Redis, org_key: str) -> dict[str, Any]:
             if not any(e["type"] == kind for e in summary["expansion"]):
                 signals[kind]["-"] += 1
         if summary["strength"] in ("Strong", "Moderate") and summary["play"] == "play04":
-            digest.append({"owner": summary["csm"] or summary["owner"], "account": summary["name"],
+            owner = summary["csm"] or summary["owner"]
+            digest.append({"owner": names.get(owner, owner), "owner_id": owner,
+                           "account": summary["name"],
                            "account_id": account_id, "strength": summary["strength"],
                            "summary": "; ".join(e["summary"] for e in summary["expansion"])})
     ranking = rank_assessments(AccountAssessment.from_dict(s["portfolio"])
@@ -199,8 +210,10 @@ def rebuild(conn: redis.Redis, org_key: str) -> dict[str, Any]:
     document = {
         "accounts": len(summaries),
         "generated_at": latest or "",
-        "funnel": dataclasses.asdict(funnel) if funnel is not None else None,
-        "portfolio": portfolio_rows(ranking, {aid: s["readiness"] for aid, s in summaries.items()}),
+        "funnel": _owners_named(dataclasses.asdict(funnel), names) if funnel is not None else None,
+        "portfolio": _with_account_facts(
+            portfolio_rows(ranking, {aid: s["readiness"] for aid, s in summaries.items()}),
+            summaries, names),
         "signals": {k: dict(v) for k, v in sorted(signals.items())},
         "signal_logs": {k: dict(v) for k, v in sorted(signal_logs.items())},
         "strength": dict(Counter(s["strength"] for s in summaries.values())),
@@ -213,6 +226,33 @@ def rebuild(conn: redis.Redis, org_key: str) -> dict[str, Any]:
     }
     conn.set(f"{prefix}:insights", json.dumps(document, default=str), ex=300)
     return document
+
+
+def people_names(summaries: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """User id -> name over the accounts' summaries; a name two users share keeps its id
+    beside it, so two people never merge into one row."""
+    names: dict[str, str] = {}
+    for summary in summaries:
+        names.update(summary.get("people") or {})
+    taken = Counter(names.values())
+    return {uid: name if taken[name] == 1 else f"{name} ({uid})" for uid, name in names.items()}
+
+
+def _with_account_facts(rows: list[dict[str, Any]], summaries: Mapping[str, Mapping[str, Any]],
+                        names: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Each portfolio row gets what the console filters by: strength, play and owner name."""
+    for row in rows:
+        summary = summaries.get(row["account_id"]) or {}
+        owner = summary.get("csm") or summary.get("owner") or ""
+        row.update(strength=summary.get("strength") or "", play=summary.get("play") or "",
+                   owner=names.get(owner, owner))
+    return rows
+
+
+def _owners_named(funnel: dict[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
+    """The funnel's per-CS-owner slices keyed by the owner's name where the org has one."""
+    funnel["by_owner"] = {names.get(k, k): v for k, v in (funnel.get("by_owner") or {}).items()}
+    return funnel
 
 
 def portfolio_rows(ranking: PortfolioRanking,

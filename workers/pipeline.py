@@ -17,6 +17,7 @@ from crm_mapping.snapshots import to_org_context, to_snapshot
 from crm_mapping.translate import OrgIndex, build_org_index, last_written_of
 from crm_mapping.writes import to_record_writes
 from detection.config import DEFAULT_CONFIG, DetectionConfig
+from detection.deal_sizing import follow_up_ask, size_deal
 from detection.documents import account_plan, outreach_draft, qbr_agenda, value_story
 from detection.findings import AccountFindings, ChampionIndex, PortfolioBenchmark
 from detection.scan import scan_account
@@ -44,6 +45,7 @@ class ScanContext:
     competitors: tuple[str, ...] = ()
     _index: OrgIndex | None = None
     _ctx: OrgContext | None = None
+    _names: dict[str, str] | None = None
 
     @property
     def index(self) -> OrgIndex:
@@ -62,6 +64,13 @@ class ScanContext:
         user = next((u for u in self.ctx.users if u.id == user_id), None)
         return user.name if user else (user_id or "")
 
+    @property
+    def user_names(self) -> dict[str, str]:
+        """User id -> name, for the users the org read has a name for."""
+        if self._names is None:
+            self._names = {u.id: u.name for u in self.ctx.users if u.name}
+        return self._names
+
 
 @dataclass
 class AccountResult:
@@ -72,6 +81,8 @@ class AccountResult:
     prior: PriorScan
     issues: list = field(default_factory=list)
     files: list[AccountFile] = field(default_factory=list)
+    # the names of the account's CS owner and AE (user id -> name), for the console
+    people: dict[str, str] = field(default_factory=dict)
 
 
 def snapshot_of(bundle: AccountBundle, sc: ScanContext) -> AccountSnapshot:
@@ -84,7 +95,8 @@ def process_bundle(bundle: AccountBundle, sc: ScanContext,
     snapshot = snapshot_of(bundle, sc)
     findings = scan_account(snapshot, sc.ctx, prior, sc.benchmark, sc.champions,
                             sc.detection, sc.now)
-    white_space_text = (render_white_space(findings.white_space, limit=sc.plays.long_text_limit)
+    white_space_text = (render_white_space(findings.white_space, limit=sc.plays.long_text_limit,
+                                           title=snapshot.name)
                         if findings.white_space is not None else None)
     qbr_brief = _qbr_brief(snapshot, findings, sc)
     plan = plan_account(snapshot, findings, sc.ctx, sc.now, sc.plays,
@@ -92,10 +104,12 @@ def process_bundle(bundle: AccountBundle, sc: ScanContext,
                         outreach=_outreach(snapshot, findings, sc))
     for activity in snapshot.activities:
         if ready_for_handoff(activity, sc.plays):
+            ask = follow_up_ask(snapshot, findings, activity, sc.ctx.products, sc.now)
+            deal = size_deal(snapshot, findings, ask, sc.ctx.products, sc.now)
             handoff = plan_handoff(snapshot, findings, activity, sc.now, sc.plays,
                                    estimated_deal_size=deal_size(findings, snapshot),
                                    cs_owner_name=sc.user_name(snapshot.csm_id),
-                                   competitors=_competitors(findings))
+                                   competitors=_competitors(findings), deal=deal)
             plan.writes.extend(handoff.writes)
     records = _records_by_id(bundle)
     last_written = {
@@ -106,8 +120,10 @@ def process_bundle(bundle: AccountBundle, sc: ScanContext,
     writes = to_record_writes(plan, sc.mapping, last_written, issues,
                               {rid: rec for rid, (_, rec) in records.items()})
     prior_now = prior_of(snapshot, findings.health.score, sc.now)
+    people = {uid: sc.user_names[uid] for uid in (snapshot.csm_id, snapshot.owner_id)
+              if uid and uid in sc.user_names}
     return AccountResult(snapshot.id, snapshot, findings, writes, prior_now, issues,
-                         _files(snapshot, findings, sc, qbr_brief))
+                         _files(snapshot, findings, sc, qbr_brief), people)
 
 
 def _files(snapshot: AccountSnapshot, findings: AccountFindings, sc: ScanContext,

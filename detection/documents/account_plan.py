@@ -169,8 +169,14 @@ def account_plan(
     if ws is not None:
         share = ws.potential / ws.current_acv if ws.current_acv else None
         lines += bullet(
-            f"White-space potential {money(ws.potential)} ({pct(share)} of ACV)", "   ", "-"
+            f"Weighted white-space potential {money(ws.potential)} ({pct(share)} of ACV);"
+            f" total addressable {money(ws.total_addressable)}", "   ", "-"
         )
+        for cell in ws.cells:
+            if cell.status == "Active" and (cell.adoption or "adoption risk" in
+                                            (cell.upgrade_room or "")):
+                detail = "; ".join(x for x in (cell.adoption, cell.upgrade_room) if x)
+                lines += bullet(f"Adoption, {cell.product_name}: {detail}", "   ", "-")
     for h in findings.hypotheses:
         lines += bullet(
             f"#{h.rank} {h.title} ({h.approach}), est. {money(h.estimated_value)}"

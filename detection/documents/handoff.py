@@ -131,6 +131,8 @@ def handoff_document(
     last_qbr: date | None = None,
     key_wins: Sequence[str] = (),
     recommendation: str | None = None,
+    amount_basis: str | None = None,
+    expansion_type: str | None = None,
 ) -> str:
     """The handoff document of seed 001 step 3, as plain text.
 
@@ -146,6 +148,9 @@ def handoff_document(
         last_qbr: date of the last QBR.
         key_wins: successes with this account, in CS's words.
         recommendation: CS's advice; a draft is written from the findings when omitted.
+        amount_basis: how the deal size was reached ("50 seats x $300 list = $15,000").
+        expansion_type: the deal type read from the customer's ask (wins over the
+            hypothesis' approach).
     """
     q = qualification
     health = findings.health.score
@@ -157,7 +162,7 @@ def handoff_document(
         f" | Health Score: {'n/a' if health is None else f'{health:.0f}'}",
         f"CS Owner: {cs_owner_name} | Handoff Date: {iso(handoff_date)}",
         "-" * 50,
-        f"EXPANSION TYPE: {_expansion_type(findings)}",
+        f"EXPANSION TYPE: {expansion_type or _expansion_type(findings)}",
         "",
         "SIGNAL DETECTED:",
     ]
@@ -184,7 +189,10 @@ def handoff_document(
         lines += bullet(
             f"{label}: {contact_label(person.full_name if person else None, person.title if person else None)}"
         )
-    lines += ["", f"ESTIMATED DEAL SIZE: {money(deal_size)}", "", "RELATIONSHIP CONTEXT:"]
+    lines += ["", f"ESTIMATED DEAL SIZE: {money(deal_size)}"]
+    if amount_basis:
+        lines += wrap(f"How: {amount_basis}", "  ", "  ", width=WIDTH)
+    lines += ["", "RELATIONSHIP CONTEXT:"]
     lines += bullet(f"Account relationship since: {account_since if account_since else 'n/a'}")
     lines += bullet(f"Last QBR: {iso(last_qbr)}")
     lines += bullet("Key wins/successes with this account:")

@@ -3,6 +3,7 @@ business_event (a Task with Expansion_Signal_Type__c and no Radar_Action__c)."""
 
 from __future__ import annotations
 
+from detection.asks import find_products
 from detection.findings import CS_RECORDED_SIGNALS, ExpansionSignal
 from detection.signals.base import make_signal
 from detection.signals.facts import ScanFacts
@@ -37,6 +38,10 @@ def find(facts: ScanFacts, out: list[ExpansionSignal], gaps: list[str]) -> None:
         note = (task.subject or "").strip()
         summary = f"CS recorded that the customer {_LABELS[kind]} on {when.isoformat()}"
         summary += f': "{note}".' if note else "."
+        # the product CS's words name (issue 15): the request then points at that product
+        # (a HIGH white-space cell, the hypothesis for it) instead of backing every one
+        text = "\n".join(t for t in (task.subject, task.description) if t)
+        named = find_products(text, facts.ctx.products) if text else []
         out.append(
             make_signal(
                 facts,
@@ -51,5 +56,6 @@ def find(facts: ScanFacts, out: list[ExpansionSignal], gaps: list[str]) -> None:
                 observed_on=when,
                 contact_id=task.who_id,
                 recorded_by_cs=True,
+                product_id=named[0][1].id if named else None,
             )
         )

@@ -98,7 +98,7 @@ class ScanFacts:
     __slots__ = (
         "snapshot", "ctx", "prior", "config", "now", "today", "today_ord", "m",
         "human_activities", "signal_logs", "who_min_age", "who_touches", "owned",
-        "owned_line_acv", "catalog", "unavailable", "series", "month_rows", "logged", "_bounds",
+        "owned_line_acv", "catalog", "unavailable", "series", "licensed", "month_rows", "logged", "_bounds",
         "active_ids", "champions", "previous_health",
     )
 
@@ -124,6 +124,7 @@ class ScanFacts:
         self.catalog = catalog_for(ctx)
         self.series = None  # usage series, built on first use (signals.usage)
         self.month_rows = None
+        self.licensed = None  # licensed units per usage series and month (signals.usage)
         self.logged = None  # signal type -> latest signal_log date, built on first use
         self._bounds: dict[int, tuple[datetime, datetime, datetime, datetime]] = {}
         self.active_ids = None  # ids of active contacts, built on first use

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from detection.config import DetectionConfig
 from detection.findings import ExpansionSignal
 from detection.signals.base import make_signal, r4
 from detection.signals.facts import ScanFacts
@@ -24,6 +25,7 @@ def usage_series(facts: ScanFacts) -> dict[SeriesKey, dict[int, float]]:
     """{(product, feature): {month index: Usage_Units__c}} over months M-5..M (cached)."""
     if facts.series is None:
         series: dict[SeriesKey, dict[int, float]] = {}
+        licensed_series: dict[SeriesKey, dict[int, float]] = {}
         month_rows: dict[str, list] = {}
         m = facts.m
         low = m - _LOOKBACK_MONTHS
@@ -50,6 +52,10 @@ def usage_series(facts: ScanFacts) -> dict[SeriesKey, dict[int, float]]:
             units = row.usage_units
             if units is not None:
                 months[idx] = months.get(idx, 0.0) + units
+            if row.licensed_units:  # rare beside the units: the key is rebuilt here
+                lic = licensed_series.setdefault(
+                    (pid, (feature.strip() or None) if feature else None), {})
+                lic[idx] = lic.get(idx, 0.0) + row.licensed_units
             if idx == m and pid is not None:
                 rows = month_rows.get(pid)
                 if rows is None:
@@ -57,6 +63,7 @@ def usage_series(facts: ScanFacts) -> dict[SeriesKey, dict[int, float]]:
                 else:
                     rows.append(row)
         facts.series = series
+        facts.licensed = licensed_series
         facts.month_rows = month_rows
     return facts.series
 
@@ -98,7 +105,7 @@ def find(facts: ScanFacts, out: list[ExpansionSignal], gaps: list[str]) -> None:
     m = facts.m
     t1 = facts.snapshot.tier == "T1"
     spike_min = cfg.spike_ratio - cfg.ratio_tolerance
-    base, qoq_base = cfg.spike_min_base, cfg.spike_qoq_min_base
+    licensed = facts.licensed or {}
     floor = cfg.new_use_min_units
     # cheap rejections first: most series neither spike nor start (output order is fixed
     # by the final sort, so the series are not sorted here)
@@ -108,15 +115,28 @@ def find(facts: ScanFacts, out: list[ExpansionSignal], gaps: list[str]) -> None:
         get = months.get
         prev, prev2, prev3 = get(m - 1, 0.0), get(m - 2, 0.0), get(m - 3, 0.0)
         cur = get(m, 0.0)
-        if prev > 0 and prev >= base and cur / prev >= spike_min:
+        lic = licensed.get(key)
+        if prev > 0 and cur / prev >= spike_min and prev >= _base(cfg, lic, m):
             _spike(facts, key, months, out)
         elif t1:
             earlier = prev3 + get(m - 4, 0.0) + get(m - 5, 0.0)
-            if earlier > 0 and earlier >= qoq_base and (cur + prev + prev2) / earlier >= spike_min:
+            if earlier > 0 and (cur + prev + prev2) / earlier >= spike_min \
+                    and earlier >= _qoq_base(cfg, lic, m):
                 _spike(facts, key, months, out)
         if prev2 < floor and prev3 < floor:
             _new_use(facts, key, months, out)
     _capacity(facts, out)
+
+
+def _base(cfg: DetectionConfig, licensed: dict[int, float] | None, m: int) -> float:
+    """Month-over-month minimum base: a share of M-1's licensed units, with the floor."""
+    return cfg.spike_base(licensed.get(m - 1) if licensed else None)
+
+
+def _qoq_base(cfg: DetectionConfig, licensed: dict[int, float] | None, m: int) -> float:
+    """Quarter-over-quarter minimum base: a share of M-5..M-3's licensed units summed."""
+    total = sum(licensed.get(m - k, 0.0) for k in (3, 4, 5)) if licensed else 0.0
+    return cfg.spike_qoq_base(total or None)
 
 
 def _spike(
@@ -124,11 +144,13 @@ def _spike(
 ) -> None:
     cfg = facts.config
     m = facts.m
+    lic = (facts.licensed or {}).get(key)
+    base, qoq_base = _base(cfg, lic, m), _qoq_base(cfg, lic, m)
     cur = months.get(m, 0.0)
     prev = months.get(m - 1, 0.0)
     prev2 = months.get(m - 2, 0.0)
     mom_ratio = cur / prev if prev > 0 else None
-    mom = prev >= cfg.spike_min_base and cfg.at_least(mom_ratio or 0.0, cfg.spike_ratio)
+    mom = prev >= base and cfg.at_least(mom_ratio or 0.0, cfg.spike_ratio)
     qoq = False
     qoq_ratio = None
     recent = earlier = 0.0
@@ -137,7 +159,7 @@ def _spike(
         earlier = months.get(m - 3, 0.0) + months.get(m - 4, 0.0) + months.get(m - 5, 0.0)
         if earlier > 0:
             qoq_ratio = recent / earlier
-            qoq = earlier >= cfg.spike_qoq_min_base and cfg.at_least(qoq_ratio, cfg.spike_ratio)
+            qoq = earlier >= qoq_base and cfg.at_least(qoq_ratio, cfg.spike_ratio)
     if not (mom or qoq):
         return
     # two rising months need three observed months (an absent row is not a 0 reading)
@@ -170,12 +192,13 @@ def _spike(
     thresholds = []
     if mom:
         thresholds.append(
-            f"usage >= {cfg.spike_ratio:.2f} x previous month, previous >= {num(cfg.spike_min_base)}"
+            f"usage >= {cfg.spike_ratio:.2f} x previous month, previous >= {num(base)}"
+            f" ({_base_rule(cfg, lic and lic.get(m - 1))})"
         )
     if qoq:
         thresholds.append(
             f"3-month usage >= {cfg.spike_ratio:.2f} x the 3 months before,"
-            f" earlier >= {num(cfg.spike_qoq_min_base)}"
+            f" earlier >= {num(qoq_base)}"
         )
     low = m - (5 if qoq else 2)
     out.append(
@@ -193,6 +216,14 @@ def _spike(
             product_id=key[0],
         )
     )
+
+
+def _base_rule(cfg: DetectionConfig, licensed: float | None) -> str:
+    """How the month-over-month minimum base was set, in words."""
+    if not licensed:
+        return f"floor {num(cfg.spike_min_base)} units, no licensed units"
+    return (f"{pct(cfg.spike_min_base_share)} of {num(licensed)} licensed,"
+            f" at least {num(cfg.spike_min_base)}")
 
 
 def _new_use(

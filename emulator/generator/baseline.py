@@ -126,6 +126,12 @@ def _usage(d: Draft) -> None:
         if not product.metered:
             continue
         licensed = max(product.min_units, round(product.typical_units(d.plan.employees) * rng.uniform(0.8, 1.2)))
+        if d.plan.potential == "narrow":
+            # a "narrow" T1 account is a small foothold (the minimum units of one or two
+            # cheap products) in a large company: its untouched catalog is worth 20x+ its
+            # ACV, so even at the LOW probability its weighted potential clears Play 02's
+            # 50% (signal-rules.md's wide margin)
+            licensed = product.min_units
         d.wavy_series(product, None, licensed)
         for feature in product.features:
             if rng.random() < 0.5:

@@ -25,9 +25,14 @@ def _feature(tail: list[float | None]) -> Apply:
 
 
 def _spike(name: str, tail: list[float], fires: bool, strength: str, tier: str = "T2",
-           current: float | None = None) -> Scenario:
+           current: float | None = None, licensed: int = 3000, key: int = STORAGE) -> Scenario:
+    """A usage series on an otherwise quiet account. The minimum base is max(20% of the
+    licensed units, 10 units): 3,000 licensed -> 600, 500 -> 100, 100 -> 20, 30 -> 10."""
+    # a T1 case owns the whole catalog: a large licensed series on a "narrow" foothold
+    # would blur the white-space margin Play 02's eligibility is planted with
+    overrides = {"tier": tier, "potential": "full"} if tier == "T1" else {"tier": tier}
     return Scenario(name, {"usage_spike": fires, "strength": strength},
-                    _series(STORAGE, tail, 3000, current), {"tier": tier})
+                    _series(key, tail, licensed, current), overrides)
 
 
 def _capacity(name: str, tail: list[float], fires: bool, strength: str) -> Scenario:
@@ -73,17 +78,37 @@ def _growth(rows: list[tuple[int, int, int]], now: int) -> Apply:
 USAGE_CASES: tuple[Scenario, ...] = (
     _spike("spike_1300_of_1000", [1050, 1000, 1300], True, "Weak"),
     _spike("spike_1299_of_1000", [1050, 1000, 1299], False, "None"),
-    _spike("spike_130_of_base_100", [105, 100, 130], True, "Weak"),
-    _spike("spike_129_of_base_99", [105, 99, 129], False, "None"),
+    _spike("spike_130_of_base_100_licensed_500", [105, 100, 130], True, "Weak", licensed=500),
+    _spike("spike_129_of_base_99_licensed_500", [105, 99, 129], False, "None", licensed=500),
+    _spike("spike_599_of_3000_licensed_below_share", [620, 599, 800], False, "None"),
+    _spike("spike_600_of_3000_licensed_at_share", [620, 600, 780], True, "Weak"),
+    # small customers (issue 15): a 100-seat customer 50 -> 70 is a spike, 20 seats is the
+    # share boundary, 10 units the floor; 1 -> 2 of 3 seats is not
+    _spike("spike_100_seats_50_to_70", [52, 50, 70], True, "Weak", licensed=100, key=SEATS),
+    _spike("spike_100_seats_20_to_26", [21, 20, 26], True, "Weak", licensed=100, key=SEATS),
+    _spike("spike_100_seats_19_to_25_below_share", [21, 19, 25], False, "None", licensed=100,
+           key=SEATS),
+    _spike("spike_30_seats_10_to_13_at_floor", [11, 10, 13], True, "Weak", licensed=30, key=SEATS),
+    _spike("spike_30_seats_9_to_12_below_floor", [10, 9, 12], False, "None", licensed=30, key=SEATS),
+    _spike("spike_3_seats_1_to_2_ignored", [1, 1, 2], False, "None", licensed=3, key=SEATS),
     _spike("spike_1500_clear_by_ratio", [1050, 1000, 1500], True, "Moderate"),
     _spike("spike_1490_not_clear", [1050, 1000, 1490], True, "Weak"),
     _spike("spike_two_rising_months_clear", [1000, 1010, 1320], True, "Moderate"),
     _spike("spike_in_current_month_ignored", [1000, 1000, 1000], False, "None", current=2500),
-    _spike("qoq_t1_1300_of_1000", [333, 333, 334, 433, 433, 434], True, "Weak", tier="T1"),
-    _spike("qoq_t1_1299_of_1000", [333, 333, 334, 433, 433, 433], False, "None", tier="T1"),
-    _spike("qoq_t2_1300_of_1000_ignored", [333, 333, 334, 433, 433, 434], False, "None", tier="T2"),
-    _spike("qoq_t1_base_299", [99, 100, 100, 130, 130, 130], False, "None", tier="T1"),
-    _spike("qoq_t1_base_300", [100, 100, 100, 130, 130, 130], True, "Weak", tier="T1"),
+    _spike("qoq_t1_1300_of_1000", [333, 333, 334, 433, 433, 434], True, "Weak", tier="T1",
+           licensed=1500),
+    _spike("qoq_t1_1299_of_1000", [333, 333, 334, 433, 433, 433], False, "None", tier="T1",
+           licensed=1500),
+    _spike("qoq_t2_1300_of_1000_ignored", [333, 333, 334, 433, 433, 434], False, "None", tier="T2",
+           licensed=1500),
+    _spike("qoq_t1_base_299_of_licensed_1500", [99, 100, 100, 130, 130, 130], False, "None",
+           tier="T1", licensed=500),
+    _spike("qoq_t1_base_300_of_licensed_1500", [100, 100, 100, 130, 130, 130], True, "Weak",
+           tier="T1", licensed=500),
+    _spike("qoq_t1_small_base_30_floor", [10, 10, 10, 13, 13, 13], True, "Weak", tier="T1",
+           licensed=20, key=SEATS),
+    _spike("qoq_t1_small_base_29_below_floor", [9, 10, 10, 13, 13, 13], False, "None",
+           tier="T1", licensed=20, key=SEATS),
     _capacity("capacity_79_of_100", [70, 75, 79], False, "None"),
     _capacity("capacity_80_of_100", [70, 75, 80], True, "Weak"),
     _capacity("capacity_89_of_100", [80, 85, 89], True, "Weak"),

@@ -293,6 +293,8 @@ class Draft:
         series = self.series.get((key, None))
         if series is not None and series.licensed:
             return int(series.licensed)
+        if self.plan.potential == "narrow":  # a small foothold: see baseline._usage
+            return product.min_units
         return product.typical_units(self.plan.employees)
 
     def _contract_lines(self) -> None:

@@ -44,7 +44,9 @@ def plant_usage_spike(d: Draft) -> None:
     rng = d.rng
     ratio = rng.uniform(1.35, 1.45) if rng.random() < 0.5 else rng.uniform(1.6, 2.0)
     previous = series.usage[M - 1] or 1.0
-    scale = max(previous, rng.uniform(150, 400)) / previous
+    # lift tiny series a little (the base scales with the licensed units, signal-rules.md);
+    # a small foothold stays small, so its white-space margin holds
+    scale = max(previous, rng.uniform(15, 40)) / previous
     series.usage[: M + 1] = [round(v * scale) for v in series.usage[: M + 1]]  # type: ignore[operator]
     series.usage[M] = round(series.usage[M - 1] * ratio)  # type: ignore[operator]
     series.licensed = max(series.licensed or 0, math.ceil(series.usage[M] / 0.65))  # type: ignore[operator]

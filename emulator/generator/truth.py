@@ -26,7 +26,10 @@ CS_RECORDED = ("reference_offer", "qbr_mention", "direct_request", "business_eve
 OTHER_SIGNALS = ("renewal_window", "qbr_upcoming", "health_decline", "champion_departed", "thin_threading",
                  "competitive_threat")
 EPS = 1e-9  # ratio tolerance: value >= threshold - EPS
-SPIKE, SPIKE_BASE, QOQ_BASE, CLEAR_RATIO = 1.30, 100, 300, 1.5
+SPIKE, CLEAR_RATIO = 1.30, 1.5
+# the minimum base scales with the customer: max(20% of the licensed units, 10 units) for the
+# month before; max(20% of the earlier quarter's licensed units, 30) quarter over quarter
+SPIKE_BASE_SHARE, SPIKE_BASE_FLOOR, QOQ_BASE_FLOOR = 0.20, 10, 30
 CAPACITY, CAPACITY_CLEAR, REAL_USAGE, GROWTH = 0.80, 0.90, 10, 1.20
 SENIOR = re.compile(r"\b(VP|SVP|EVP|Vice President|Chief|President|C[A-Z]{1,2}O)\b", re.IGNORECASE)
 RANKS = ((7, r"Chief|President|C[A-Z]{1,2}O"), (6, r"SVP|EVP|Senior Vice President|Executive Vice President"),
@@ -115,6 +118,16 @@ class _Account:
                 out[key][_day(row["Period_Start__c"])] = float(row["Usage_Units__c"])  # type: ignore[index]
         return out
 
+    def licensed(self) -> dict[tuple[str, str | None], dict[date, float]]:
+        """Licensed units per series and month (absent: none licensed)."""
+        out: dict[tuple[str, str | None], dict[date, float]] = defaultdict(dict)
+        for row in self.records["Product_Usage__c"]:
+            if row["Licensed_Units__c"]:
+                key = (row["Product__c"], (row["Feature__c"] or "").strip() or None)
+                day = _day(row["Period_Start__c"])
+                out[key][day] = out[key].get(day, 0.0) + float(row["Licensed_Units__c"])  # type: ignore[index]
+        return out
+
     def owned(self) -> set[str]:
         won = {o["Id"] for o in self.records["Opportunity"] if o["IsWon"] and self.within(o["CloseDate"], 365)}
         owned = {li["Product2Id"] for li in self.records["OpportunityLineItem"] if li["OpportunityId"] in won}
@@ -129,15 +142,19 @@ class _Account:
 
 def _usage(acct: _Account, tier: str | None) -> Iterable[Finding]:
     month = acct.months
+    licensed = acct.licensed()
     for (product, feature), values in sorted(acct.series().items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
         u = [values.get(m) for m in month]
+        lic = [licensed.get((product, feature), {}).get(m, 0.0) for m in month]
+        base = max(SPIKE_BASE_SHARE * lic[1], SPIKE_BASE_FLOOR)
+        qoq_base = max(SPIKE_BASE_SHARE * sum(lic[3:6]), QOQ_BASE_FLOOR)
         tag = f"{product}:{feature or ''}"
         ratios = []
-        if u[0] is not None and u[1] is not None and u[1] >= SPIKE_BASE and u[0] / u[1] >= SPIKE - EPS:
+        if u[0] is not None and u[1] is not None and u[1] >= base and u[0] / u[1] >= SPIKE - EPS:
             ratios.append(u[0] / u[1])
         if tier == "T1":
             later, earlier = sum(v or 0 for v in u[0:3]), sum(v or 0 for v in u[3:6])
-            if earlier >= QOQ_BASE and later / earlier >= SPIKE - EPS:
+            if earlier >= qoq_base and earlier > 0 and later / earlier >= SPIKE - EPS:
                 ratios.append(later / earlier)
         if ratios:
             rising = None not in u[0:3] and u[0] > u[1] > u[2]  # type: ignore[operator]
@@ -264,12 +281,24 @@ def strength_of(findings: Sequence[Finding], priors: Iterable[str]) -> str:
     return "Moderate" if any(f.clear for f in findings if f.signal in found) else "Weak"
 
 
-def potential_ratio(acct: _Account, products: Sequence[ProductSpec]) -> float | None:
-    """White-space potential / ACV, estimated at list price x typical units per missing product."""
+# white-space expected value (signal-rules.md): a cell with no signal yet counts at 5% of its
+# estimate, and such cells together at most 1.0 x the current ACV
+LOW_PROBABILITY, LOW_CAP_SHARE = 0.05, 1.0
+
+
+def addressable_ratio(acct: _Account, products: Sequence[ProductSpec]) -> float | None:
+    """Total addressable / ACV, at list price x typical units per missing product."""
     acv, owned = acct.acv(), acct.owned()
     employees = acct.account["NumberOfEmployees"] or 0
     potential = sum(p.list_price * p.typical_units(employees) for p in products if p.active and p.id not in owned)
     return round(potential / acv, 4) if acv > 0 else None
+
+
+def potential_ratio(acct: _Account, products: Sequence[ProductSpec]) -> float | None:
+    """Weighted white-space potential / ACV, every missing product counted as LOW (a signal or
+    peers' co-ownership only add to it): min(5% x total addressable, 1.0 x ACV) / ACV."""
+    total = addressable_ratio(acct, products)
+    return None if total is None else round(min(LOW_PROBABILITY * total, LOW_CAP_SHARE), 4)
 
 
 def compute_truth(records: dict[str, list[Record]], products: Sequence[ProductSpec], today: date,

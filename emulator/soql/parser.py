@@ -6,6 +6,7 @@ page). Syntax errors become MALFORMED_QUERY with Salesforce's "unexpected token"
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import date, datetime
 from functools import lru_cache
@@ -82,8 +83,16 @@ def decode_string(raw: str, pos: ast.Pos) -> tuple[str, str]:
     return "".join(value), "".join(like)
 
 
+_FRACTION = re.compile(r"\.(\d+)")
+
+
 def _datetime(text: str, pos: ast.Pos) -> datetime:
-    normalised = text.upper().replace("Z", "+00:00")
+    # Salesforce accepts fractional seconds of any precision and keeps milliseconds
+    # (a Salesforce StackExchange answer, "How to use a TIME literal in a SOQL Query", tested
+    # in an org: any precision "is fine ... Salesforce will only actually store up to 3 decimal
+    # places"); tap-salesforce writes its bookmarks with 6 digits. Digits past 3 are dropped.
+    normalised = _FRACTION.sub(lambda m: "." + (m.group(1) + "000")[:3], text.upper(), count=1)
+    normalised = normalised.replace("Z", "+00:00")
     if normalised[-5] in "+-" and normalised[-3] != ":":  # +0000 -> +00:00
         normalised = normalised[:-2] + ":" + normalised[-2:]
     try:

@@ -46,7 +46,8 @@ def redis_sources(conn: redis.Redis, settings: Settings, *,
     )
 
 
-def init_admin(app: Flask, sources: AdminSources, settings: Settings | None = None) -> None:
+def init_admin(app: Flask, sources: AdminSources, settings: Settings | None = None, *,
+               redis_client: redis.Redis | None = None) -> None:
     """Register the admin pages on ``app``.
 
     Args:
@@ -55,9 +56,12 @@ def init_admin(app: Flask, sources: AdminSources, settings: Settings | None = No
         settings: for ``admin_token``; default ``app.config["RADAR_SETTINGS"]``. With no
             token configured the login refuses everyone.
 
-    Sets ``app.secret_key`` (derived from the admin token) when the app has none, and makes
-    the session cookie HttpOnly, SameSite=Lax, path /admin, Secure over https (behind a TLS
-    proxy, wrap the app in werkzeug's ProxyFix so ``request.is_secure`` is true).
+        redis_client: where sessions are kept; default the app's ``radar.redis``, else a
+            client for ``settings.redis_url``.
+
+    Keeps admin sessions in Redis and makes the session cookie HttpOnly, SameSite=Lax, path
+    /admin, Secure over https (behind a TLS proxy, set RADAR_TRUSTED_PROXY_HOPS so
+    ``request.is_secure`` is true).
 
     Calling it again on the same app swaps the sources (tests point a wired app at
     their own); the blueprint is registered once.
@@ -66,5 +70,7 @@ def init_admin(app: Flask, sources: AdminSources, settings: Settings | None = No
     app.extensions[EXTENSION_KEY] = AdminState(sources=sources, admin_token=settings.admin_token)
     if "admin" in app.blueprints:
         return
-    configure_sessions(app, settings.admin_token)
+    conn = redis_client or app.extensions.get("radar.redis") or \
+        redis.Redis.from_url(settings.redis_url, socket_connect_timeout=2, socket_timeout=5)
+    configure_sessions(app, settings.admin_token, conn, settings.org_key)
     app.register_blueprint(create_blueprint())

@@ -57,10 +57,24 @@ class Validation:
         return not self.errors
 
 
+@dataclass(frozen=True)
+class VersionsPage:
+    """One page of saved versions, newest first, and where it sits among them all."""
+
+    versions: Sequence[MappingVersion]
+    page: int
+    pages: int
+    total: int
+
+
 class MappingSource(Protocol):
     """Versions of the org's mapping and the checks a draft goes through."""
 
     def list_versions(self) -> Sequence[MappingVersion]: ...
+
+    def versions_page(self, page: int, per_page: int) -> VersionsPage:
+        """Page ``page`` (1-based) of the versions, newest first."""
+        ...
 
     def get(self, version: int) -> MappingVersion:
         """Raises VersionNotFound."""
@@ -160,6 +174,13 @@ class StoreMappingSource:
     def list_versions(self) -> list[MappingVersion]:
         """Every version, newest first."""
         return list(reversed(self._store().list_versions()))
+
+    def versions_page(self, page: int, per_page: int) -> VersionsPage:
+        store = self._store()
+        total = store.version_count()
+        pages = max(1, -(-total // per_page))
+        page = min(max(page, 1), pages)
+        return VersionsPage(store.newest((page - 1) * per_page, per_page), page, pages, total)
 
     def get(self, version: int) -> MappingVersion:
         return self._store().get(version)

@@ -14,10 +14,12 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 
 from crm_mapping.document import MappingInvalid
 from crm_mapping.store import VersionNotFound
+from service.admin.mapping_form import register_form_routes
 from service.admin.mapping_source import MappingSource, Validation, version_yaml
 from service.admin.state import state
 
 MAX_DRAFT_CHARS = 512 * 1024  # a full mapping is ~20 KB; this only stops abuse
+VERSIONS_PER_PAGE = 20  # an org with thousands of versions still gets a small page
 
 
 def _source() -> MappingSource:
@@ -32,11 +34,12 @@ def _author() -> str:
 def _editor(draft: str, *, validation: Validation | None = None, status: int = 200,
             outcome: str = "") -> tuple[str, int]:
     source = _source()
-    versions = source.list_versions()
-    return render_template("admin_mapping.html", versions=versions, draft=draft,
-                           validation=validation, outcome=outcome,
+    listing = source.versions_page(request.args.get("page", 1, type=int), VERSIONS_PER_PAGE)
+    active = source.active()
+    return render_template("admin_mapping.html", listing=listing, versions=listing.versions,
+                           draft=draft, validation=validation, outcome=outcome,
                            outcome_ok=status < 400 and (validation is None or validation.ok),
-                           active=next((v for v in versions if v.active), None)), status
+                           active=active), status
 
 
 def _binding_text(value: Any) -> str:
@@ -54,7 +57,8 @@ def _binding_text(value: Any) -> str:
 
 
 def register_mapping_routes(bp: Blueprint) -> None:
-    """Add the editor's routes to the admin blueprint."""
+    """Add the editor's routes (and its form view's) to the admin blueprint."""
+    register_form_routes(bp, _source, _editor)
 
     @bp.route("/mapping")
     def mapping() -> tuple[str, int]:
@@ -123,7 +127,7 @@ def register_mapping_routes(bp: Blueprint) -> None:
         except VersionNotFound as exc:
             abort(404, str(exc).strip("'\""))
         return render_template("admin_mapping_diff.html", a=a, b=b, diff=diff,
-                               versions=source.list_versions(), text=_binding_text)
+                               text=_binding_text)
 
 
 def _switch(version: int, *, rollback: bool) -> tuple[str, int] | Response:

@@ -39,6 +39,7 @@ from rq.exceptions import InvalidJobOperation, NoSuchJobError
 from rq.job import Job
 
 from detection.funnel import FunnelMetrics, FunnelSlice
+from integration.budget import CallLedger
 from service.admin.mapping_source import MappingSource, StoreMappingSource
 
 __all__ = [
@@ -74,7 +75,14 @@ class RunRecord:
 
     @property
     def calls_total(self) -> int:
-        return sum(self.calls.values())
+        """API calls counted against the org's daily allowance: one definition for every
+        page and ``radar status`` (``CallLedger.api_calls``; logins are not metered)."""
+        return CallLedger(self.calls).api_calls
+
+    @property
+    def logins(self) -> int:
+        """Token requests of the run (shown beside the calls, never added to them)."""
+        return int(self.calls.get("auth", 0))
 
     @property
     def budget_used(self) -> float | None:
@@ -220,6 +228,10 @@ class PortfolioRow:
     pipeline_value: float
     at_risk: bool = False
     risk_reasons: tuple[str, ...] = ()
+    acv: float = 0.0  # the current contract value: what an at-risk account puts at stake
+    strength: str = ""  # the account's signal strength in the last scan
+    owner: str = ""  # the CS owner (or AE) by name
+    play: str = ""  # where the scan routed it: play02, play04, renewal_rescue, none
 
 
 @dataclass(frozen=True)
@@ -306,7 +318,9 @@ def _portfolio_row(item: Mapping[str, Any]) -> PortfolioRow:
         account_id=str(item.get("account_id", "")), name=str(item.get("name", "")),
         tier=item.get("tier"), readiness=str(item.get("readiness", "")),
         action=str(item.get("action", "")), pipeline_value=float(item.get("pipeline_value") or 0),
-        at_risk=bool(risk), risk_reasons=reasons)
+        at_risk=bool(risk), risk_reasons=reasons, acv=float(item.get("acv") or 0),
+        strength=str(item.get("strength") or ""), owner=str(item.get("owner") or ""),
+        play=str(item.get("play") or ""))
 
 
 def _counts(data: Mapping[str, Mapping[str, Any]] | None) -> dict[str, dict[str, int]]:

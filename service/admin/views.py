@@ -25,6 +25,7 @@ from flask import (
 from werkzeug.exceptions import HTTPException
 
 from service.admin import auth
+from service.admin.accounts_table import PLAY_NAMES, accounts_view
 from service.admin.charts import bar_chart, stacked_chart
 from service.admin.mapping_views import register_mapping_routes
 from service.admin.presenters import calls_text, fmt, funnel_rows, money, month_points
@@ -69,7 +70,7 @@ def create_blueprint() -> Blueprint:
             return None
         if request.method == "POST" and not auth.csrf_valid():
             log.warning("admin form without a valid CSRF token refused (%s)", request.path)
-            return _error_page(400, "This form has expired or did not come from this site. "
+            return html_error_page(400, "This form has expired or did not come from this site. "
                                     "Go back, reload the page and try again.")
         if request.endpoint not in PUBLIC_ENDPOINTS and not auth.logged_in():
             return auth.login_redirect()
@@ -95,14 +96,14 @@ def create_blueprint() -> Blueprint:
 
     @bp.errorhandler(404)
     def not_found(exc: HTTPException) -> Response:
-        return _error_page(404, exc.description or "Not found.")
+        return html_error_page(404, exc.description or "Not found.")
 
     @bp.errorhandler(redis.RedisError)
     def redis_down(exc: redis.RedisError) -> Response:
         # Sessions, the login throttle, runs and mappings all live in Redis: without it no
         # admin page can answer truthfully. 503 (not 500): it is an outage, not a bug.
         log.warning("admin %s: Redis unavailable: %s", request.path, exc)
-        response = _error_page(503, REDIS_DOWN_MESSAGE)
+        response = html_error_page(503, REDIS_DOWN_MESSAGE)
         response.headers["Retry-After"] = "30"
         return response
 
@@ -118,7 +119,7 @@ def create_blueprint() -> Blueprint:
         throttle = current_app.extensions.get("radar.auth_throttle")
         wait = throttle.retry_after(request.remote_addr) if throttle else None
         if request.method == "POST" and wait is not None:
-            response = _error_page(429, "Too many failed logins from this address. Try again "
+            response = html_error_page(429, "Too many failed logins from this address. Try again "
                                         f"in {max(1, round(wait / 60))} minute(s).")
             response.headers["Retry-After"] = str(wait)
             return response
@@ -155,6 +156,7 @@ def create_blueprint() -> Blueprint:
             signal_chart=stacked_chart(SIGNAL_CHART_TITLE, insights.signals),
             signal_total=sum(sum(by.values()) for by in insights.signals.values()),
             readiness=readiness_counts(insights.portfolio),
+            accounts=accounts_view(insights.ranked, request.args), play_names=PLAY_NAMES,
             log_strengths=_ordered({s for by in insights.signal_logs.values() for s in by},
                                    STRENGTH_ORDER))
 
@@ -191,8 +193,13 @@ REDIS_DOWN_MESSAGE = ("Redis does not answer, so the admin pages cannot show or 
                       "reload this page.")
 
 
-def _error_page(status: int, message: str) -> Response:
+def html_error_page(status: int, message: str) -> Response:
+    """The console's HTML error page (with the console's CSP, which lets its stylesheet
+    load; also used by the app for unknown ``/admin/...`` URLs outside the blueprint)."""
     response = current_app.make_response(
-        render_template("admin_error.html", status=status, message=message))
+        render_template("admin_error.html", status=status, message=message,
+                        logged_in=auth.logged_in()))
     response.status_code = status
+    response.headers["Content-Security-Policy"] = CSP
+    response.headers["Cache-Control"] = "no-store"
     return response

@@ -48,7 +48,8 @@ PORTFOLIO: list[dict[str, Any]] = [
      "action": "Put it on the QBR agenda", "pipeline_value": 12500.0, "at_risk": False},
     {"account_id": "001B", "name": "Initech", "tier": "T2", "readiness": "",
      "action": "Stabilise first (renewal rescue)", "pipeline_value": 0.0,
-     "at_risk": ["health Red (38)"]},
+     "at_risk": ["health Red (38)", "health decline: down 14 points since the last scan"],
+     "acv": 80000.0},
 ]
 DIGEST: list[dict[str, str]] = [
     {"owner": "Dana CS", "account": "Acme <Holdings>", "strength": "Strong",

@@ -145,3 +145,26 @@ def test_given_org_unreachable_when_validated_then_document_checked_and_save_all
     assert "the org could not be checked: ConnectionError" in response.text
     assert "secret-host" not in response.text
     assert _draft(client, text, action="save").status_code == 302
+
+
+def test_given_many_versions_when_editor_opened_then_newest_twenty_and_pages_to_older(
+        client, redis_conn: redis.Redis) -> None:
+    store = MappingStore(redis_conn)
+    document = store.active().document
+    for n in range(44):  # versions 2..45
+        store.save(document, author="bulk", comment=f"change {n}")
+    store.activate(3)
+
+    first = client.get("/admin/mapping").text
+    shown = [int(n) for n in re.findall(r'<tr id="version-(\d+)"', first)]
+    assert shown == list(range(45, 25, -1))
+    assert "45 saved, newest first · page 1 of 3" in first
+    assert 'id="versions-older"' in first and 'id="versions-newer"' not in first
+    assert "version 3" in re.search(r'id="active-version">(.*?)<', first)[1]  # not on page 1
+
+    last = client.get("/admin/mapping?page=3").text
+    assert [int(n) for n in re.findall(r'<tr id="version-(\d+)"', last)] == [5, 4, 3, 2, 1]
+    assert re.search(r'id="version-3" class="active"', last)
+    assert 'id="versions-newer"' in last and 'id="versions-older"' not in last
+    beyond = client.get("/admin/mapping?page=99").text  # clamped to the last page
+    assert "page 3 of 3" in beyond

@@ -49,13 +49,25 @@ def test_given_insights_when_dashboard_shown_then_at_risk_listed_first_and_names
     assert "$48,000" in html and "Schedule an expansion conversation" in html
 
 
+def test_given_at_risk_account_then_its_row_lists_each_reason_the_acv_and_a_rescue_action(
+        client, fake_insights: FakeInsights) -> None:
+    _seeded(fake_insights)
+    html = client.get("/admin/").text
+    row = re.search(r'<tr data-account="001B">(.*?)</tr>', html, re.S).group(1)
+    assert re.findall(r"<li>(.*?)</li>", row) == [
+        "health Red (38)", "health decline: down 14 points since the last scan"]
+    assert 'data-value="80000.0"' in row and "$80,000" in row
+    assert "Stabilise first (renewal rescue)" in row and "Cross-sell" not in row
+    assert ">at risk<" not in row
+
+
 def test_given_insights_when_dashboard_shown_then_two_svg_charts_with_the_counts(
         client, fake_insights: FakeInsights) -> None:
     _seeded(fake_insights)
     html = client.get("/admin/").text
     assert html.count("<svg") == 2
     assert "usage growth" in html and "Jan 24" in html and "Mar 24" in html
-    assert "usage_growth, Strong: 2" in html
+    assert "usage growth, Strong: 2" in html
 
 
 def test_given_no_scan_yet_when_dashboard_shown_then_it_says_so(client) -> None:

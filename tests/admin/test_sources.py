@@ -78,7 +78,9 @@ def test_given_insights_key_when_read_then_funnel_round_trips_exactly(
     assert insights.signals == SIGNALS
     assert (insights.written.tasks, insights.written.opportunities) == (17, 3)
     assert [r.name for r in insights.at_risk] == ["Initech"]
-    assert insights.at_risk[0].risk_reasons == ("health Red (38)",)
+    assert insights.at_risk[0].risk_reasons == (
+        "health Red (38)", "health decline: down 14 points since the last scan")
+    assert insights.at_risk[0].acv == 80000.0
     assert list(insights.digest_by_owner()) == ["Dana CS", "Lee CS"]
 
 

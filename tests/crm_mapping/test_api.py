@@ -68,7 +68,8 @@ def test_given_saves_activate_rollback_then_every_version_kept(client: FlaskClie
     assert saved.status_code == 201
     version = saved.get_json()["version"]
     assert saved.get_json()["document"]["fields"]["account.health_score"] == "CS_Health__c"
-    activated = client.post(f"/admin/mapping/versions/{version}/activate", headers=AUTH)
+    activated = client.post(f"/admin/mapping/versions/{version}/activate", headers=AUTH,
+                            json={"force": True})  # the org lacks its fields: see below
     assert activated.get_json()["active"] is True
     rolled = client.post("/admin/mapping/versions/1/rollback", json={"comment": "oops"},
                          headers=AUTH)
@@ -81,6 +82,41 @@ def test_given_saves_activate_rollback_then_every_version_kept(client: FlaskClie
     assert set(diff["changed"]) == {"account.tier", "account.health_score",
                                     "opportunity.stage_name"}
     assert client.get("/admin/mapping/versions/99", headers=AUTH).status_code == 404
+
+
+def test_given_version_naming_missing_fields_when_activated_then_409_names_them_and_nothing_moves(
+        client: FlaskClient, caplog: pytest.LogCaptureFixture) -> None:
+    saved = client.post("/admin/mapping/versions", headers=AUTH,
+                        json={"document": OTHER_ORG_DOCUMENT}).get_json()["version"]
+
+    refused = client.post(f"/admin/mapping/versions/{saved}/activate", headers=AUTH)
+
+    assert refused.status_code == 409
+    errors = refused.get_json()["errors"]
+    assert {e["path"] for e in errors} == {"account.tier", "account.health_score"}
+    assert any("Account.Customer_Tier__c" in e["message"] for e in errors)
+    assert "force" in refused.get_json()["message"]
+    versions = client.get("/admin/mapping/versions", headers=AUTH).get_json()
+    assert [v["version"] for v in versions if v["active"]] == [1]
+    # saving with activate runs the same check and stores nothing when refused
+    again = client.post("/admin/mapping/versions", headers=AUTH,
+                        json={"document": OTHER_ORG_DOCUMENT, "activate": True})
+    assert again.status_code == 409
+    assert len(client.get("/admin/mapping/versions", headers=AUTH).get_json()) == 2
+    with caplog.at_level("WARNING"):
+        forced = client.post(f"/admin/mapping/versions/{saved}/activate", headers=AUTH,
+                             json={"force": True})
+    assert forced.status_code == 200 and forced.get_json()["active"] is True
+    assert f"mapping version {saved} activated with force" in caplog.text
+
+
+@pytest.mark.parametrize("flag", [0, 1, "true", "yes", None])
+def test_given_a_non_boolean_flag_then_422_and_nothing_saved(client: FlaskClient, flag) -> None:
+    response = client.post("/admin/mapping/versions", headers=AUTH,
+                           json={"document": {}, "activate": flag})
+    assert response.status_code == 422
+    assert "activate" in response.get_json()["errors"]["json"]
+    assert len(client.get("/admin/mapping/versions", headers=AUTH).get_json()) == 1
 
 
 def test_given_draft_then_preflight_and_five_sample_snapshots(client: FlaskClient) -> None:

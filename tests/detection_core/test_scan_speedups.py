@@ -56,6 +56,9 @@ def test_given_scan_facts_when_white_space_built_then_same_map_as_without():
     assert repr(with_facts) == repr(without)
 
 
+CHANCES = {"HIGH": 0.35, "MED": 0.15, "LOW": 0.05}
+
+
 def test_given_product_nobody_owns_when_seat_counts_differ_then_estimates_differ():
     active = tuple(p for p in PRODUCTS if p.is_active)
     by_id = {p.id: p for p in PRODUCTS}
@@ -63,7 +66,7 @@ def test_given_product_nobody_owns_when_seat_counts_differ_then_estimates_differ
 
     def cells(seats: float):
         return plain_missing_cells(active, by_id, benchmark, "Software", "200-999 employees",
-                                   ("p-core",), lambda: (seats, "why"), 5, 0.5)
+                                   ("p-core",), lambda: (seats, "why"), 5, 0.5, CHANCES)
 
     ten, twenty = cells(10.0), cells(20.0)
     assert {c.product_id: c.estimated_acv for c in ten} == {"p-analytics": 500.0,
@@ -89,9 +92,9 @@ def test_given_peer_estimates_when_seat_counts_differ_then_cells_shared():
         return ask
 
     first = plain_missing_cells(active, by_id, benchmark, "Software", "200-999 employees",
-                                ("p-core",), seats(10.0), 5, 0.5)
+                                ("p-core",), seats(10.0), 5, 0.5, CHANCES)
     second = plain_missing_cells(active, by_id, benchmark, "Software", "200-999 employees",
-                                 ("p-core",), seats(99.0), 5, 0.5)
+                                 ("p-core",), seats(99.0), 5, 0.5, CHANCES)
     assert first is second and asked == []  # peers price every product: seats never asked
     assert all(c.sample_size == 6 for c in first)
 

@@ -8,11 +8,12 @@ from tests.detection_core.builders import account, usage
 from tests.detection_core.helpers import of_type
 
 
-def _flat_history(prev: float, cur: float, tier: str = "T2", before: float | None = None):
+def _flat_history(prev: float, cur: float, tier: str = "T2", before: float | None = None,
+                  licensed: float | None = None):
     """Months M-5..M-2 at ``before`` (default: prev), then prev in M-1 and cur in M."""
     before = prev if before is None else before
-    rows = [usage(f"u{k}", k, before) for k in range(-5, -1)]
-    rows += [usage("u-1", -1, prev), usage("u0", 0, cur)]
+    rows = [usage(f"u{k}", k, before, licensed=licensed) for k in range(-5, -1)]
+    rows += [usage("u-1", -1, prev, licensed=licensed), usage("u0", 0, cur, licensed=licensed)]
     return account(tier=tier, usage=tuple(rows))
 
 
@@ -21,8 +22,8 @@ def _flat_history(prev: float, cur: float, tier: str = "T2", before: float | Non
     [
         (1000, 1299, False),  # 29.9%
         (1000, 1300, True),  # 30% exactly (ratio tolerance)
-        (100, 130, True),  # min base met exactly
-        (99, 200, False),  # below the min base of 100
+        (10, 13, True),  # no licensed units: the 10-unit floor met exactly
+        (9, 20, False),  # below the floor
         (1000, 2000, True),
     ],
 )
@@ -30,6 +31,31 @@ def test_given_month_over_month_growth_when_detected_then_spike_follows_the_30_p
     prev, cur, fires
 ):
     assert bool(of_type(_flat_history(prev, cur), "usage_spike")) is fires
+
+
+@pytest.mark.parametrize(
+    ("licensed", "prev", "cur", "fires"),
+    [
+        (100, 50, 70, True),  # a 100-seat customer going 50 -> 70 active seats (+40%)
+        (3, 1, 2, False),  # 3 seats, 1 -> 2: below the 10-unit floor
+        (100, 20, 26, True),  # 20% of 100 licensed, met exactly
+        (100, 19, 25, False),  # +32%, but under 20% of the licensed seats
+        (3000, 599, 800, False),  # a large entitlement: the base is 600
+        (3000, 600, 780, True),
+        (30, 10, 13, True),  # 20% of 30 is 6: the floor of 10 applies
+        (30, 9, 12, False),
+    ],
+)
+def test_given_licensed_units_when_detected_then_the_spike_base_scales_with_the_customer(
+    licensed, prev, cur, fires
+):
+    snap = _flat_history(prev, cur, licensed=licensed)
+    assert bool(of_type(snap, "usage_spike")) is fires
+
+
+def test_given_a_scaled_base_when_a_spike_fires_then_the_evidence_says_how_the_base_was_set():
+    [spike] = of_type(_flat_history(50, 70, licensed=100), "usage_spike")
+    assert "previous >= 20 (20% of 100 licensed, at least 10)" in spike.evidence.threshold
 
 
 def test_given_a_spike_when_ratio_below_1_5_and_no_rise_then_not_a_clear_pattern():
@@ -65,8 +91,8 @@ def _quarters(earlier: float, recent: float, tier: str):
     [
         ("T1", 3000, 3900, True),  # +30% quarter over quarter
         ("T1", 3000, 3897, False),  # +29.9%
-        ("T1", 297, 600, False),  # earlier sum below 300
-        ("T1", 300, 390, True),
+        ("T1", 27, 60, False),  # earlier sum below the floor of 30 (no licensed units)
+        ("T1", 30, 39, True),
         ("T2", 3000, 6000, False),  # quarter over quarter only for T1 (Play 02)
     ],
 )

@@ -125,7 +125,8 @@ def test_given_any_account_when_ranked_then_every_hypothesis_has_evidence(
     )
     sigs = tuple(_SIGNALS[i] for i in sorted(signals))
     ws = build_white_space_map(snap, world.CTX, benchmark, sigs, world.NOW)
-    assert ws.potential == sum(c.estimated_acv or 0 for c in ws.cells)
+    assert ws.total_addressable == sum(c.estimated_acv or 0 for c in ws.cells)
+    assert ws.potential <= ws.total_addressable
     hyps = rank_hypotheses(snap, partial(ws, signals=sigs), world.CTX, world.NOW)
     assert len(hyps) <= 3
     for h in hyps:

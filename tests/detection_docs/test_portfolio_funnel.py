@@ -159,8 +159,23 @@ def test_given_records_when_funnel_computed_then_sliced_by_tier_and_owner():
     assert set(metrics.by_tier) == {"T1", "T2"} and set(metrics.by_owner) == {"U1", "U2"}
     assert metrics.by_owner["U1"].handoffs == 2 and metrics.by_owner["U2"].handoffs == 0
     assert metrics.by_tier["T2"].qbr_execution_rate is None  # no T1 account in the slice
-    assert "not detectable from this schema" in metrics.not_detectable[0]
+    assert "how usage splits among the active users needs per-user usage" in (
+        metrics.not_detectable[0])
 
 
 def test_given_funnel_when_rendered_then_matches_golden():
     check_golden("funnel.txt", render_funnel(_funnel(), {"U1": "Jane Doe", "U2": "Ravi Shah"}))
+
+
+def test_given_active_users_when_funnel_computed_then_seat_activation_and_adoption_risk():
+    accounts = [AccountRecord("A1", "T1", "U1", 100000, 6, True, 40.0, 100.0, 0),
+                AccountRecord("A2", "T2", "U1", 20000, 3, False, 5.0, 50.0, 1),
+                AccountRecord("A3", "T2", "U2", 20000, 3, False)]  # no Active_Users__c
+    metrics = funnel_metrics(accounts=accounts, signals=[], follow_ups=[], opportunities=[],
+                             period_start=date(2026, 8, 1), period_end=date(2026, 10, 31))
+    assert metrics.overall.seat_activation == 45 / 150
+    assert metrics.overall.adoption_risk_accounts == 1
+    assert metrics.by_owner["U2"].seat_activation is None
+    text = render_funnel(metrics)
+    assert "Active users / licensed seats  30%" in text
+    assert "Accounts at adoption risk      1\n" in text

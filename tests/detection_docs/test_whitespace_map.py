@@ -141,9 +141,16 @@ def test_given_nobody_owns_it_when_estimated_then_list_price_times_largest_seats
     assert data.sample_size == 0
 
 
-def test_given_any_map_when_totalled_then_potential_is_sum_of_parts(focus_map):
-    assert focus_map.potential == sum(c.estimated_acv or 0 for c in focus_map.cells)
+def test_given_any_map_when_totalled_then_addressable_is_sum_and_potential_is_weighted(focus_map):
+    assert focus_map.total_addressable == sum(c.estimated_acv or 0 for c in focus_map.cells)
     assert focus_map.current_acv == 38000
+    low = sum(c.weighted_acv or 0 for c in focus_map.cells if c.priority == "LOW")
+    other = sum(c.weighted_acv or 0 for c in focus_map.cells if c.priority != "LOW")
+    assert focus_map.potential == round(other + min(low, focus_map.current_acv))
+    for cell in focus_map.cells:
+        if cell.weighted_acv is not None:
+            chance = {"HIGH": 0.35, "MED": 0.15, "LOW": 0.05}[cell.priority]
+            assert (cell.probability, cell.weighted_acv) == (chance, round(cell.estimated_acv * chance))
 
 
 def test_given_same_input_when_mapped_twice_then_identical_and_ordered(benchmark, focus_map):

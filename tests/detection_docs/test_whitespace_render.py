@@ -16,23 +16,47 @@ def test_given_focus_map_when_rendered_then_matches_golden(focus_map):
     check_golden("white_space.txt", render_white_space(focus_map, title="Acme Robotics"))
 
 
-def test_given_focus_map_when_rendered_then_no_line_wider_than_100(focus_map):
+def test_given_focus_map_when_rendered_then_first_line_names_the_account(focus_map):
     text = render_white_space(focus_map, title="Acme Robotics")
-    assert max(len(line) for line in text.splitlines()) <= 100
-    assert "Current ACV: $38,000 | White-Space Potential: $43,500" in text
+    assert text.splitlines()[0] == "Acme Robotics White-Space Map"
+    assert focus_map.account_id not in text
+    assert ("Current ACV: $38,000 | Weighted potential: $14,425 (38% of ACV) |"
+            " Total addressable: $43,500") in text
 
 
-def test_given_long_product_name_when_rendered_then_name_gets_its_own_line(focus_map):
-    lines = render_white_space(focus_map).splitlines()
-    i = lines.index("Enterprise Governance, Risk and Compliance Suite for Regulated Industries")
-    assert lines[i + 1].startswith(" " * 24 + " | None")
+def test_given_proportional_font_when_rendered_then_nothing_is_aligned_by_spaces(focus_map):
+    text = render_white_space(focus_map, title="Acme Robotics")
+    for line in text.splitlines():
+        assert "  " not in line and not line.startswith(" "), line
+        assert " | " not in line or line.startswith("Current ACV"), line  # no table columns
+
+
+def test_given_focus_map_when_rendered_then_one_block_per_product_with_its_facts(focus_map):
+    blocks = render_white_space(focus_map, title="Acme Robotics").split("\n\n")
+    for cell in focus_map.cells:
+        mine = [b for b in blocks if b.startswith(f"{cell.product_name} — ")]
+        assert len(mine) == 1, cell.product_name
+        if cell.status == "None" and cell.estimated_acv is not None:
+            assert f"Estimate: ${cell.estimated_acv:,.0f}/yr" in mine[0]
+            assert f", {cell.estimate_method}" in mine[0]
+            if cell.weighted_acv is not None:
+                assert f"(weighted ${cell.weighted_acv:,.0f} at {cell.probability:.0%})" in mine[0]
+            assert f"Why: {cell.priority_reason}" in mine[0]
+    long_name = "Enterprise Governance, Risk and Compliance Suite for Regulated Industries"
+    assert (f"{long_name} — Low priority\nWhy: no signal yet\n"
+            "No estimate: nobody owns it yet and it has no list price") in blocks
+
+
+def test_given_no_title_when_rendered_then_heading_has_no_record_id(focus_map):
+    first = render_white_space(focus_map).splitlines()[0]
+    assert first == "White-Space Map"
 
 
 def test_given_small_limit_when_rendered_then_cut_at_product_boundary_with_note(focus_map):
     text = render_white_space(focus_map, limit=900, title="Acme Robotics")
     assert len(text) <= 900
-    assert text.endswith("… 4 more products not shown (limit 900 characters)")
-    assert "Workflow Automation" in text and "Marketing Hub" not in text
+    assert text.endswith("… 3 more products not shown (limit 900 characters)")
+    assert "Marketing Hub" in text and "Data Connector" not in text
     full = render_white_space(focus_map, title="Acme Robotics").splitlines()
     assert all(line in full for line in text.splitlines()[:-1])  # whole lines only
 

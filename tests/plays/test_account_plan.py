@@ -58,8 +58,11 @@ def test_given_same_findings_twice_when_planned_then_identical_keys():
 
 def test_given_org_already_holds_the_analysis_when_planned_then_no_account_update():
     found = findings(strength="None", readiness="None", potential=1234.5)
+    [first] = [w for w in plan_account(snapshot(), found, CTX, NOW).writes
+               if w.object == "account"]
     current = snapshot(expansion_readiness="None", white_space_potential=1234.5,
-                       white_space_text="map")
+                       white_space_text="map",
+                       white_space_json=first.fields[F.ACCOUNT_WHITE_SPACE_JSON])
     plan = plan_account(current, found, CTX, NOW, white_space_text="map")
     assert [w for w in plan.writes if w.object == "account"] == []
     changed = plan_account(current, found, CTX, NOW, white_space_text="new map")

@@ -82,5 +82,5 @@ def test_given_overrides_when_gunicorn_options_built_then_config_file_defaults_k
     options = gunicorn_options(bind="0.0.0.0:9000", workers=None)
 
     assert options["bind"] == "0.0.0.0:9000"
-    assert options["worker_class"] == "gthread"
+    assert options["worker_class"] == "gevent"
     assert options["workers"] >= 2

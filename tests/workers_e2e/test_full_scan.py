@@ -1,15 +1,20 @@
 """Acceptance (issue 6): a full scan of a 2,000-account generated org writes exactly the
 Tasks and field values its ground truth implies; a second full scan creates nothing and
-writes zero records. Real Redis, `radar worker` processes, the emulator over HTTPS."""
+writes zero records. Issue 17: the org's metadata is the exported package (what
+``radar emulator --metadata`` loads), and the white-space text and the panel's JSON agree.
+Real Redis, `radar worker` processes, the emulator over HTTPS."""
 
 from __future__ import annotations
 
+import json
+import re
 from collections import Counter
 
 import pytest
 
 from detection.findings import EXPANSION_SIGNALS
 from emulator.testing import running_emulator
+from field_specs.package import export_package
 from integration.state import RunStore
 from tests.workers_e2e.harness import radar, radar_env, radar_tasks, seed_org, start_worker
 
@@ -38,7 +43,7 @@ def scanned(tmp_path_factory, redis_url):
     conn = redis.Redis.from_url(redis_url)
     conn.flushdb()
     tmp = tmp_path_factory.mktemp("fullscan")
-    with running_emulator(tmp) as org:
+    with running_emulator(tmp, metadata=export_package(tmp / "package")) as org:
         truth = seed_org(org, ACCOUNTS, seed=4242, tmp=tmp)
         env = radar_env(org, redis_url)
         radar(env, "sync", "--full")
@@ -47,7 +52,8 @@ def scanned(tmp_path_factory, redis_url):
         first = {"tasks": radar_tasks(org), "stats": org.stats(),
                  "runs": RunStore(conn, "default").recent_runs(5)}
         accounts = {r["Id"]: r for r in org.store.query(
-            "SELECT Id, Expansion_Readiness__c, White_Space_Potential__c FROM Account")}
+            "SELECT Id, Name, Expansion_Readiness__c, White_Space_Potential__c, White_Space__c, "
+            "White_Space_Json__c FROM Account")}
         task_count = org.store.query("SELECT COUNT() FROM Task")[0]["expr0"]
         radar(env, "sync", "--full")
         worker = start_worker(env, "--burst")
@@ -114,3 +120,19 @@ def test_given_full_scan_when_written_back_then_its_run_record_is_completed(scan
     assert run["status"] == "completed"
     assert int(run["accounts_written"]) == ACCOUNTS
     assert run["calls"]["query_page"] > 0 and run["calls"]["collection_write"] > 0
+
+
+def test_given_full_scan_then_map_text_names_the_account_and_agrees_with_the_panel_json(scanned):
+    rows = [r for r in scanned["accounts"].values() if r["White_Space__c"]]
+    assert len(rows) >= ACCOUNTS // 2
+    for row in rows:
+        text, doc = row["White_Space__c"], json.loads(row["White_Space_Json__c"])
+        lines = text.splitlines()
+        assert lines[0] == f"{row['Name']} White-Space Map"
+        assert row["Id"] not in text and not re.search(r"\b00[1-9A-Za-z]\w{12,15}\b", text)
+        assert all("  " not in line for line in lines)  # nothing aligned with spaces
+        assert doc["account_name"] == row["Name"]
+        for cell in doc["white_space"]["cells"]:  # one block per product: name — status
+            assert sum(line.startswith(f"{cell['product_name']} — ") for line in lines) == 1
+        assert round(doc["white_space"]["potential"], 2) == round(
+            row["White_Space_Potential__c"], 2)

@@ -41,7 +41,23 @@ def test_given_signed_assertion_when_jwt_bearer_grant_then_session_works(emu: Em
     assert _works(emu, body["access_token"])
 
 
-@pytest.mark.parametrize("override,error", [({"aud": "https://login.salesforce.com"}, "invalid_grant"),
+@pytest.mark.parametrize("audience", ["https://login.salesforce.com", "login_url"])
+def test_given_production_audience_or_the_login_url_when_jwt_grant_then_accepted(emu: EmulatorHandle,
+                                                                                  audience: str) -> None:
+    aud = emu.login_url if audience == "login_url" else audience
+    body = _token(emu, grant_type="urn:ietf:params:oauth:grant-type:jwt-bearer", assertion=_assertion(emu, aud=aud))
+    assert body["status"] == 200 and _works(emu, body["access_token"])
+
+
+def test_given_exp_in_milliseconds_as_the_salesforce_cli_sends_when_jwt_grant_then_accepted(
+        emu: EmulatorHandle) -> None:
+    # sfdx-core's tryJwtAuth sends exp = Date.now() + 300 (milliseconds); real orgs accept it.
+    body = _token(emu, grant_type="urn:ietf:params:oauth:grant-type:jwt-bearer",
+                  assertion=_assertion(emu, exp=int(time.time() * 1000) + 300))
+    assert body["status"] == 200
+
+
+@pytest.mark.parametrize("override,error", [({"aud": "https://test.salesforce.com"}, "invalid_grant"),
                                             ({"exp": int(time.time()) - 600}, "invalid_grant"),
                                             ({"sub": "nobody@example.com"}, "invalid_grant"),
                                             ({"iss": "someone-else"}, "invalid_client_id")])

@@ -114,7 +114,8 @@ def test_given_t1_accounts_whose_eligibility_hangs_on_potential_then_potential_h
     for line in org.truth:
         planted = line["planted"]
         if line["tier"] == "T1" and planted["health_score"] >= 60 and planted["potential_ratio"] is not None:
-            assert planted["potential_ratio"] < 0.25 or planted["potential_ratio"] > 1.0, line["account_id"]
+            # weighted at LOW (5%), capped at 1.0 x ACV: a narrow foothold reaches the cap
+            assert planted["potential_ratio"] < 0.25 or planted["potential_ratio"] >= 1.0, line["account_id"]
 
 
 def test_given_records_then_ids_prefixes_keys_and_encodings_are_salesforce_like(org: GeneratedOrg) -> None:
