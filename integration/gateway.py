@@ -296,6 +296,21 @@ class SalesforceGateway:
     def ensure_authenticated(self) -> None:
         """Authenticate now if needed (unmetered), so ``user_id`` and ``now`` are the org's."""
         self._client()
+        if self.server_time is None:
+            self._read_org_clock()
+
+    def _read_org_clock(self) -> None:
+        """A token from the shared cache brings no response, so no ``Date`` header: read the
+        org's clock from the Versions resource (``GET /services/data/``, which needs no
+        authentication and counts toward no limit — REST API Developer Guide, "Versions")."""
+        instance = self.connection.instance_url
+        if not instance:
+            return
+        try:
+            self.connection.session.get(instance + "/services/data/",
+                                        headers={"Accept": "application/json"})
+        except requests.RequestException as exc:
+            log.info("could not read the org's clock: %s", exc)
 
     @property
     def user_id(self) -> str | None:
