@@ -44,7 +44,7 @@ COMPATIBLE: Mapping[str, frozenset[str]] = {
 WRITE_MODES: Mapping[str, tuple[str, ...]] = {
     "account": ("update",), "contact": ("update",), "task": ("create", "update"),
     "opportunity": ("create", "update"), "opportunity_contact_role": ("create",),
-    "content_version": ("create",),
+    "content_version": ("create",), "event": ("create",), "event_relation": ("create",),
 }
 _REQUIRED_OBJECTS = {logical for logical, required, _ in READ_OBJECTS if required}
 

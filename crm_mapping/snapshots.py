@@ -234,7 +234,8 @@ def to_org_context(org_data: OrgData, mapping: FieldMapping,
         if values.get("id"):
             users.append(User(id=values["id"], name=values.get("name") or "",
                               email=values.get("email"), role=values.get("role"),
-                              is_active=values.get("is_active") is not False))
+                              is_active=values.get("is_active") is not False,
+                              manager_id=values.get("manager_id")))
     org = (records.get("organization") or [{}])[0]
     org_values = tr.read("organization", org) if org else {}
     return OrgContext(org_id=org_values.get("id") or "",

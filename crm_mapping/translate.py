@@ -48,9 +48,9 @@ _TARGETS: dict[str, tuple[str, ...]] = {
     "task": ("id", "subject", "type", "status", "activity_date", "created_date", "who_id",
              "what_id", "owner_id", "description", "priority", "radar_action", "signal_type",
              "signal_strength", "expansion_key", "qual_pain", "qual_metrics", "qual_timeline",
-             "qual_decision_maker", "qual_budget"),
+             "qual_decision_maker", "qual_budget", "handoff_confirmed"),
     "event": ("id", "subject", "type", "status", "activity_date", "created_date", "who_id", "what_id",
-              "owner_id", "description", "signal_type"),
+              "owner_id", "description", "signal_type", "radar_action", "expansion_key"),
     "product_usage": ("id", "product_id", "period_start", "active_users", "licensed_units",
                       "usage_units", "feature"),
     "asset": ("id", "product_id", "quantity", "status", "usage_end_date"),
@@ -59,7 +59,7 @@ _TARGETS: dict[str, tuple[str, ...]] = {
     "contact_history": ("contact_id", "field", "old_value", "new_value", "created_date"),
     "product": ("id", "name", "code", "family", "is_active", "keywords"),
     "pricebook_entry": ("product_id", "unit_price", "is_active"),
-    "user": ("id", "name", "email", "role", "is_active"),
+    "user": ("id", "name", "email", "role", "is_active", "manager_id"),
     "organization": ("id", "time_zone"),
 }
 # Product references may hold a product name or code instead of an id (resolved per org).

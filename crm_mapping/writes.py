@@ -46,6 +46,7 @@ NATURAL_KEYS: Mapping[str, tuple[str, ...]] = {
     "opportunity_contact_role": ("opportunity_contact_role.opportunity_id",
                                  "opportunity_contact_role.contact_id",
                                  "opportunity_contact_role.role"),
+    "event_relation": ("event_relation.event_id", "event_relation.relation_id"),
 }
 
 
@@ -79,7 +80,7 @@ def to_record_writes(plan: WritePlan, mapping: FieldMapping,
             ``RecordWrite.current`` (the org's values of the written fields) so the writer
             sends only what changed without querying.
     """
-    parents = {w.key: w for w in plan.writes if w.op == "upsert"}
+    parents = {w.key: w for w in plan.writes if w.op in ("upsert", "create_once")}
     result = []
     for write in plan.writes:
         record = _translate(write, mapping, last_written or {}, parents, issues, current or {})

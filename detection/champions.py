@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from detection.findings import ChampionIndex, ChampionMove
+from detection.findings import ChampionIndex, ChampionMove, CompanyProfile
 from detection.signals.facts import contact_is_departed, is_champion
 from detection.signals.wording import is_blank
 from detection.snapshot import AccountSnapshot, Contact
@@ -49,7 +49,7 @@ def email_domain(email: str | None) -> str | None:
 
 def departure_reason(contact: Contact) -> str:
     if contact.left_company:
-        return "Left_Company__c checked"
+        return "marked as having left the company"
     return f"email bounced on {contact.email_bounced_date.date().isoformat()}"
 
 
@@ -106,6 +106,7 @@ def build_champion_index(snapshots: Iterable[AccountSnapshot]) -> PortfolioChamp
     name, then the lowest (account id, contact id), so the result is deterministic.
     """
     snaps = sorted(snapshots, key=lambda s: s.id)
+    by_id = {snap.id: snap for snap in snaps}
     by_email: dict[str, tuple[str, str]] = {}
     by_linkedin: dict[str, tuple[str, str]] = {}
     by_name_domain: dict[str, tuple[str, str]] = {}
@@ -138,10 +139,16 @@ def build_champion_index(snapshots: Iterable[AccountSnapshot]) -> PortfolioChamp
     arrivals: dict[str, list[ChampionMove]] = {}
     for cid in sorted(best):
         _, new_acct, new_cid, how = best[cid]
-        contact = departed[cid][1]
+        old_acct, contact = departed[cid]
+        new_snap = by_id[new_acct]
+        new_contact = next((c for c in new_snap.contacts if c.id == new_cid), None)
         move = ChampionMove(
             contact_id=cid, name=contact.full_name, reason=departure_reason(contact),
             new_account_id=new_acct, new_contact_id=new_cid, matched_on=how,
+            title=contact.title, from_account_name=by_id[old_acct].name,
+            new_account=CompanyProfile(new_snap.name, new_snap.industry, new_snap.employees,
+                                       bool(new_snap.arr), new_snap.tier),
+            new_title=new_contact.title if new_contact else None,
         )
         index.departures[cid] = move
         arrivals.setdefault(new_acct, []).append(move)
@@ -169,7 +176,8 @@ def champion_moves(
     departures = getattr(index, "departures", None) or {}
     departed = tuple([
         departures.get(c.id)
-        or ChampionMove(contact_id=c.id, name=c.full_name, reason=departure_reason(c))
+        or ChampionMove(contact_id=c.id, name=c.full_name, reason=departure_reason(c),
+                        title=c.title, from_account_name=snapshot.name)
         for c in contacts
         if (c.left_company or c.email_bounced_date is not None) and is_champion(c.meddicc_role)
     ])

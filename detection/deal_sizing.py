@@ -149,8 +149,9 @@ def _raw_amount(snapshot: AccountSnapshot, findings: AccountFindings, ask: Custo
     if pid in owned and price is not None and owned[pid][0] > 0:
         units = max(1, math.ceil(owned[pid][0] * config.default_step - 1e-9))
         value = units * price
-        return value, [f"no quantity given: +{config.default_step:.0%} of {owned[pid][0]:,.0f}"
-                       f" units = {units:,} x {money(price)} {source} = {money(value)}"]
+        return value, [f"no quantity named yet, so {config.default_step:.0%} more than the"
+                       f" {owned[pid][0]:,.0f} {word} licensed today = {units:,} x {money(price)}"
+                       f" {source} = {money(value)}"]
     top = findings.hypotheses[0] if findings.hypotheses else None
     if top is not None and top.estimated_value > 0 and (pid is None or pid in top.product_ids):
         return top.estimated_value, [f"top hypothesis '{top.title}' {money(top.estimated_value)}"]

@@ -180,6 +180,23 @@ class ChampionMove:
     new_account_id: str | None = None
     new_contact_id: str | None = None
     matched_on: str | None = None  # "email", "LinkedIn URL", "name + new domain"
+    # names for the people who read the Tasks (never ids): both ends of the move
+    title: str | None = None  # the title the champion held at this account
+    from_account_name: str | None = None
+    new_account: CompanyProfile | None = None
+    new_title: str | None = None
+
+
+@fast_init
+@dataclass(frozen=True, slots=True)
+class CompanyProfile:
+    """What the ICP fit of a champion's new company is judged on."""
+
+    name: str
+    industry: str | None = None
+    employees: int | None = None
+    is_customer: bool = False  # the company already pays us (current ACV > 0)
+    tier: str | None = None
 
 
 @fast_init

@@ -60,10 +60,17 @@ def month_label(first_day: date) -> str:
     return f"{first_day.year:04d}-{first_day.month:02d}"
 
 
-def wrap(text: str, indent: str = "", hanging: str | None = None, width: int = WIDTH) -> list[str]:
-    """Wrap one paragraph; ``hanging`` indents the continuation lines (default: indent)."""
+def wrap(text: str, indent: str = "", hanging: str | None = None,
+         width: int | None = None) -> list[str]:
+    """One paragraph as one soft-wrapped line (Salesforce wraps long text areas to the
+    reader's window; a hard break at a fixed width shows as a sentence broken mid-way).
+    ``width`` hard-wraps only where a caller needs fixed columns; ``hanging`` indents those
+    continuation lines (default: indent)."""
+    flat = " ".join(text.split())
+    if width is None:
+        return [f"{indent}{flat}" if flat else indent.rstrip()]
     lines = textwrap.wrap(
-        " ".join(text.split()),
+        flat,
         width=width,
         initial_indent=indent,
         subsequent_indent=indent if hanging is None else hanging,

@@ -83,7 +83,7 @@ def _cases(facts: ScanFacts) -> tuple[float, str] | None:
         c for c in facts.snapshot.cases
         if not c.is_closed and (c.priority or "").strip().lower() in _HIGH_PRIORITIES
     ]
-    return _clamp(100 - 40 * len(open_high)), f"{len(open_high)} open high-priority case(s)"
+    return _clamp(100 - 40 * len(open_high)), f"{len(open_high)} open high-priority case{'s' if len(open_high) != 1 else ''}"
 
 
 def _engagement(facts: ScanFacts) -> tuple[float, str] | None:

@@ -122,17 +122,21 @@ def red_flags(
     if stakeholders is not None and not stakeholders.champions:
         flags.append("No active champion on record")
     cases = sorted([
-        c.id
+        (c.subject or "without a subject")
         for c in snapshot.cases
         if not c.is_closed and (c.priority or "").strip().lower() in _HIGH_PRIORITY
     ])
     if cases:
-        flags.append(f"{len(cases)} open high-priority case(s): {', '.join(cases[:5])}")
+        quoted = ", ".join(f'"{c}"' for c in cases[:5])
+        flags.append(f"{len(cases)} open high-priority {'case' if len(cases) == 1 else 'cases'}: "
+                     f"{quoted}")
     for sig in signals:
         if sig.type == "competitive_threat":
             flags.append(f"Competitor mentioned: {sig.evidence.summary}")
     if stakeholders is not None and stakeholders.thin_threading:
-        flags.append(f"Thin threading: {stakeholders.active_contacts} active contact(s)")
+        n = stakeholders.active_contacts
+        flags.append(f"Thin threading: {n} active {'contact' if n == 1 else 'contacts'}"
+                     if n else "Thin threading: no contact active in the last 90 days")
     return tuple(dict.fromkeys(flags))
 
 

@@ -136,6 +136,7 @@ class Activity:
     qual_timeline: str | None = None
     qual_decision_maker: str | None = None
     qual_budget: str | None = None
+    handoff_confirmed: bool = False  # CS read the draft and confirmed (confirm-first orgs)
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +228,7 @@ class User:
     email: str | None = None
     role: str | None = None  # "AE", "CSM", ... as the org labels them
     is_active: bool = True
+    manager_id: str | None = None  # User.ManagerId: where an SLA miss escalates
 
 
 @dataclass(frozen=True, slots=True)

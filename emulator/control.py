@@ -71,7 +71,8 @@ def stats() -> Response:
     """Call counts by kind, API usage, faults injected, trigger deliveries."""
     org = _org()
     return jsonify({**org.usage.snapshot(), "fault_settings": org.faults.settings(),
-                    "deliveries": org.triggers.stats()})
+                    "deliveries": org.triggers.stats(),
+                    "notifications": list(org.notifications)})
 
 
 @bp.route("/limits", methods=["POST"])

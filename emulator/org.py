@@ -81,6 +81,18 @@ class Org:
         if options.triggers_file:
             self.triggers.load_file(Path(options.triggers_file))
         self.instance_url = ""  # set by the server once it listens
+        self.notifications: list[dict[str, Any]] = []  # customNotificationAction inputs sent
+        self._ensure_notification_type()
+
+    def _ensure_notification_type(self) -> None:
+        """The product's package ships the Expansion_Radar_Alert notification type
+        (field_specs.sfdx); an emulated org holds it as if the package were deployed."""
+        name = "Expansion_Radar_Alert"
+        if not self.store.query("SELECT Id FROM CustomNotificationType "
+                                "WHERE DeveloperName = 'Expansion_Radar_Alert'"):
+            self.store.insert("CustomNotificationType", {
+                "DeveloperName": name, "MasterLabel": "Expansion Radar alert",
+                "CustomNotifTypeName": "Expansion Radar alert", "Desktop": True, "Mobile": True})
 
     @property
     def api_version(self) -> str:

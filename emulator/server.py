@@ -38,7 +38,14 @@ def _json_response(status: int, body: Any, headers: dict[str, str] | None = None
 def create_app(org: Org) -> Flask:
     """The Flask app serving one org (OAuth, SOAP login, REST, Bulk 2.0, control, pages)."""
     # Importing the handler modules registers their routes on api.ROUTER.
-    from emulator import bulk2, rest_batch, rest_composite, rest_query, rest_sobjects  # noqa: F401
+    from emulator import (  # noqa: F401
+        bulk2,
+        rest_actions,
+        rest_batch,
+        rest_composite,
+        rest_query,
+        rest_sobjects,
+    )
     from emulator.auth import bp as auth_bp
     from emulator.bulk1 import bp as bulk1_bp
     from emulator.control import bp as control_bp

@@ -212,6 +212,25 @@ def _activity(name: str, prefix: str) -> ObjectDef:
     return add(obj, *fields)
 
 
+def _notification_type() -> ObjectDef:
+    """CustomNotificationType: what a custom notification is (bell, mobile push)."""
+    return add(new_object("CustomNotificationType", "0ML", owner=False),
+               text("DeveloperName", 80, required=True), text("MasterLabel", 80),
+               text("CustomNotifTypeName", 80), typed("Desktop", "boolean"),
+               typed("Mobile", "boolean"), textarea("Description", 255))
+
+
+def _event_relation() -> ObjectDef:
+    """An Event's invitee (a User or Contact), one row each; the owner is the organiser."""
+    return add(new_object("EventRelation", "0RE", owner=False),
+               ref("EventId", "Event", required=True, updateable=False),
+               ref("RelationId", "User", "Contact", relationship="Relation", required=True,
+                   updateable=False),
+               typed("IsInvitee", "boolean", default_value=True),
+               picklist("Status", ("New", "Accepted", "Declined"), default="New"),
+               typed("RespondedDate", "datetime"), text("Response", 255))
+
+
 def _asset_contract() -> list[ObjectDef]:
     asset = add(new_object("Asset", "02i", name_field=text("Name", 255, required=True)),
                 ref("AccountId", "Account"), ref("ContactId", "Contact"), ref("Product2Id", "Product2"),
@@ -280,7 +299,9 @@ def standard_schema() -> Schema:
     schema = Schema()
     objects = [_organization(), _user(), _account(), _contact(), _opportunity(), _line_item(),
                *_products(), *_opportunity_children(), _case(), _activity("Task", "00T"),
-               _activity("Event", "00U"), *_asset_contract(), *_content(), *_relation_and_history()]
+               _activity("Event", "00U"), _event_relation(), _notification_type(),
+               *_asset_contract(), *_content(),
+               *_relation_and_history()]
     for obj in objects:
         schema.add(obj)
     finalize(schema)

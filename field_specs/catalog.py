@@ -243,18 +243,35 @@ for _attr, _api, _label in (
     _f(f"task.{_attr}", "string", "read", T, _api, f"Qualification: {_label}", length=255,
        required_for=("handoff",),
        help="Filled by CS on the follow-up task; 4 of 5 filled starts the handoff to the AE.")
+_f("task.handoff_confirmed", "boolean", "read", T, "Handoff_Confirmed__c", "Handoff Confirmed",
+   help="Confirm-first orgs (RADAR_HANDOFF_MODE=confirm_first): CS ticks it on the follow-up "
+        "after reading the handoff draft; only then is the opportunity created.")
 
 E = "Event"
 _f("event.id", "id", "read", E, "Id", "Event ID")
 _f("event.account_id", "reference", "read", E, "AccountId", "Account ID", reference_to=A)
-_f("event.subject", "string", "read", E, "Subject", "Subject", length=255)
+_f("event.subject", "string", "read_write", E, "Subject", "Subject", length=255)
 _f("event.type", "string", "read", E, "Type", "Type")
-_f("event.activity_date", "date", "read", E, "ActivityDate", "Date")
+_f("event.activity_date", "date", "read_write", E, "ActivityDate", "Date")
 _f("event.created_date", "datetime", "read", E, "CreatedDate", "Created Date")
 _f("event.who_id", "reference", "read", E, "WhoId", "Name (Contact)", reference_to=C)
-_f("event.what_id", "reference", "read", E, "WhatId", "Related To", reference_to=A)
-_f("event.owner_id", "reference", "read", E, "OwnerId", "Assigned To", reference_to="User")
-_f("event.description", "text", "read", E, "Description", "Description", length=32000)
+_f("event.what_id", "reference", "read_write", E, "WhatId", "Related To", reference_to=A)
+_f("event.owner_id", "reference", "read_write", E, "OwnerId", "Assigned To", reference_to="User")
+_f("event.description", "text", "read_write", E, "Description", "Description", length=32000)
+# Meetings the service books (the QBR, the CS+AE alignment): an Event needs its start and
+# duration (https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_event.htm).
+_f("event.start_datetime", "datetime", "write", E, "StartDateTime", "Start")
+_f("event.duration_minutes", "integer", "write", E, "DurationInMinutes", "Duration")
+_f("event.radar_action", "picklist", "read_write", E, "Radar_Action__c", "Radar Action",
+   values=V.RADAR_ACTION_VALUES, help="What the meeting is (set by Expansion Radar).")
+_f("event.expansion_key", "string", "read_write", E, "Expansion_Key__c", "Expansion Key",
+   length=255, help="Dedupe key of meetings Expansion Radar books (queried before each create).")
+# Invitees of an Event (https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_eventrelation.htm):
+# the owner organises, each other attendee is one EventRelation row.
+ER = "EventRelation"
+_f("event_relation.event_id", "reference", "write", ER, "EventId", "Event", reference_to=E)
+_f("event_relation.relation_id", "reference", "write", ER, "RelationId", "Attendee",
+   reference_to="User")
 _f("event.expansion_signal_type", "picklist", "read", E, "Expansion_Signal_Type__c",
    "Expansion Signal Type", values=V.SIGNAL_TYPE_VALUES)
 
@@ -328,6 +345,8 @@ _f("user.name", "string", "read", U, "Name", "Full Name")
 _f("user.email", "email", "read", U, "Email", "Email")
 _f("user.role", "string", "read", U, "Title", "Role (AE, CSM, ...)")
 _f("user.is_active", "boolean", "read", U, "IsActive", "Active")
+_f("user.manager_id", "reference", "read", U, "ManagerId", "Manager", reference_to="User",
+   help="Who hears about a missed follow-up SLA (else RADAR_ESCALATION_USER_ID).")
 ORG = "Organization"
 _f("organization.id", "id", "read", ORG, "Id", "Organization ID")
 _f("organization.time_zone", "string", "read", ORG, "TimeZoneSidKey", "Time Zone")

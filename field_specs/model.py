@@ -27,7 +27,7 @@ PLAYS: tuple[str, ...] = ("signal_log", "play04", "play02", "renewal_rescue", "h
 
 LOGICAL_OBJECTS: tuple[str, ...] = (
     "account", "contact", "opportunity", "opportunity_line_item", "opportunity_contact_role",
-    "opportunity_competitor", "case", "task", "event", "product_usage", "asset",
+    "opportunity_competitor", "case", "task", "event", "event_relation", "product_usage", "asset",
     "account_contact_relation", "account_history", "contact_history", "product",
     "pricebook_entry", "user", "organization", "content_version",
 )

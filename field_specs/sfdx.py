@@ -54,7 +54,11 @@ _OBJECT_ACCESS: dict[str, tuple[bool, bool]] = {  # object -> (create, edit); re
     "Case": (False, False), "Product2": (False, False), "Asset": (False, False),
     "Product_Usage__c": (False, False),
 }
-_USER_PERMISSIONS = ("ApiEnabled", "EditEvent", "EditTask")
+# SendCustomNotifications: REST calls of customNotificationAction run in user context and
+# need it in orgs created in Winter '21 or later
+# (https://developer.salesforce.com/docs/atlas.en-us.api_action.meta/api_action/actions_obj_custom_notification.htm).
+_USER_PERMISSIONS = ("ApiEnabled", "EditEvent", "EditTask", "SendCustomNotifications")
+NOTIFICATION_TYPE = "Expansion_Radar_Alert"  # integration.notifications looks it up by this name
 
 
 @dataclass(frozen=True)
@@ -216,12 +220,25 @@ def _permission_set(specs: Iterable[CustomFieldSpec]) -> ET.Element:
     return root
 
 
+def _notification_type() -> ET.Element:
+    """The bell and mobile push for Strong signals and SLA escalations (seed 001: "CS에게
+    즉시 알림")."""
+    root = ET.Element(f"{{{NS}}}CustomNotificationType")
+    _el(root, "customNotifTypeName", "Expansion Radar alert")
+    _el(root, "description", "Strong expansion signals and missed follow-up SLAs.")
+    _el(root, "desktop", True)
+    _el(root, "masterLabel", "Expansion Radar alert")
+    _el(root, "mobile", True)
+    return root
+
+
 def _package(specs: Iterable[CustomFieldSpec]) -> ET.Element:
     root = ET.Element(f"{{{NS}}}Package")
     members = {
         "CustomField": sorted(f"{s.metadata_object}.{s.field.api_name}" for s in specs),
         "CustomObject": ["Product_Usage__c"],
         "PermissionSet": [PERMISSION_SET],
+        "CustomNotificationType": [NOTIFICATION_TYPE],
     }
     for type_name, names in members.items():
         types = _el(root, "types")
@@ -250,6 +267,8 @@ def export_metadata(out_dir: Path) -> Path:
            source / "objects" / "Product_Usage__c" / "Product_Usage__c.object-meta.xml")
     _write(_permission_set(specs),
            source / "permissionsets" / f"{PERMISSION_SET}.permissionset-meta.xml")
+    _write(_notification_type(),
+           source / "notificationtypes" / f"{NOTIFICATION_TYPE}.notiftype-meta.xml")
     _write(_package(specs), out_dir / "manifest" / "package.xml")
     project = {
         "packageDirectories": [{"path": "force-app", "default": True}],

@@ -27,7 +27,8 @@ RADAR_ACTIONS = (
     "signal_log", "follow_up", "weekly_digest", "renewal_rescue", "health_decline",
     "thin_threading", "qbr_prep", "champion_departed", "champion_arrived", "new_logo_lead",
     "outreach_draft", "handoff_alignment", "sla_escalation", "stalled_opportunity",
-    "competitive_threat",
+    "competitive_threat", "play02_alert", "handoff_review", "qbr_meeting", "account_plan_item",
+    "portfolio_actions",
 )
 DEPARTMENTS = ("Sales", "Marketing", "Finance", "Engineering", "IT", "Operations",
                "Human Resources", "Customer Support", "Legal", "Product")

@@ -8,8 +8,16 @@ nothing but no-ops.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
+from detection.documents.account_plan import engagement_calendar
+from detection.documents.champions import (
+    arrival_brief,
+    departure_brief,
+    departure_risk,
+    new_logo_brief,
+)
+from detection.documents.follow_up import follow_up_brief, play02_brief
 from detection.findings import AccountFindings, ExpansionSignal
 from detection.snapshot import AccountSnapshot, OrgContext
 from plays import fields as F
@@ -17,8 +25,9 @@ from plays import keys
 from plays.config import PlaysConfig
 from plays.panel import panel_json
 from plays.plan import PlannedWrite, WritePlan
-from plays.tasks import COMPLETED, clip, end_of_week, evidence_lines, task, title
+from plays.tasks import COMPLETED, clip, end_of_week, evidence_lines, meeting, task, title
 
+MEETING_TIME = time(16, 0)  # UTC: a working hour in the Americas and Europe; moved at will
 ALERT_ACTIONS = {
     "health_decline": "health_decline",
     "champion_departed": "champion_departed",
@@ -95,10 +104,15 @@ def plan_account(
             limit=config.task_description_limit,
         ))
     elif routing.play == "play04" and findings.strength in ("Strong", "Moderate"):
-        _plan_follow_up(plan, snapshot, findings, today, cs_owner, config)
+        _plan_follow_up(plan, snapshot, findings, today, cs_owner, config,
+                        _name(ctx, snapshot.owner_id))
+    elif routing.play == "play02" and findings.strength != "None" and ae:
+        _plan_play02_alert(plan, snapshot, findings, today, ae, config)
 
     _plan_alerts(plan, snapshot, findings, today, cs_owner, ae, config)
     _plan_qbr(plan, snapshot, findings, today, ae, qbr_brief, config)
+    if snapshot.tier == "T1" and not rescue:
+        _plan_calendar(plan, snapshot, findings, today, cs_owner, ae, config)
     if (outreach and config.write_outreach_drafts and ae
             and findings.strength == "Strong" and not rescue and findings.hypotheses):
         top = findings.hypotheses[0]
@@ -154,7 +168,7 @@ def _plan_roles(plan: WritePlan, snapshot: AccountSnapshot, findings: AccountFin
 
 
 def _plan_follow_up(plan: WritePlan, snapshot: AccountSnapshot, findings: AccountFindings,
-                    today, cs_owner: str | None, config: PlaysConfig) -> None:
+                    today, cs_owner: str | None, config: PlaysConfig, ae_name: str) -> None:
     expansion = [s for s in findings.signals if s.category == "expansion"]
     open_follow_ups = [a for a in snapshot.activities
                        if a.radar_action == "follow_up" and a.status != COMPLETED]
@@ -171,7 +185,7 @@ def _plan_follow_up(plan: WritePlan, snapshot: AccountSnapshot, findings: Accoun
         due=due,
         priority="High" if strong else "Normal",
         strength=findings.strength,
-        description=_follow_up_text(snapshot, findings, expansion),
+        description=follow_up_brief(snapshot, findings, due=due, ae_name=ae_name),
         limit=config.task_description_limit,
     ))
 
@@ -184,44 +198,57 @@ def _plan_alerts(plan: WritePlan, snapshot: AccountSnapshot, findings: AccountFi
             continue
         owners = _alert_owners(signal, snapshot, cs_owner, ae)
         for owner in owners:
+            subject, text = _alert_text(snapshot, findings, signal, today)
             plan.add(task(
                 key=keys.alert(action, snapshot.id, signal.episode, owner),
                 action=action,
-                subject=f"{title(signal.type)}: {snapshot.name}",
+                subject=subject,
                 owner_id=owner,
                 account_id=snapshot.id,
                 due=today + timedelta(days=1),
                 priority="High" if signal.category == "risk" else "Normal",
-                description=evidence_lines([signal]),
+                description=text,
                 limit=config.task_description_limit,
             ))
     for move in findings.stakeholders.departed_champions:
-        if not move.new_account_id:
+        if not move.new_account_id or move.new_account is None:
             continue
         plan.add(task(
             key=keys.alert("new_logo_lead", snapshot.id, move.contact_id),
             action="new_logo_lead",
-            subject=f"Former champion {move.name} now at another account",
+            subject=f"{'Champion lead' if move.new_account.is_customer else 'New-logo lead'}: "
+                    f"{move.name} moved from {snapshot.name} to {move.new_account.name}",
             owner_id=ae,
             account_id=move.new_account_id,
+            who_id=move.new_contact_id,
             due=today + timedelta(days=7),
-            description=(f"{move.name} was a Champion at {snapshot.name} and left "
-                         f"({move.reason}). Matched on {move.matched_on} to contact "
-                         f"{move.new_contact_id} at account {move.new_account_id}."),
+            description=new_logo_brief(snapshot, move, today),
         ))
     for move in findings.stakeholders.arrived_champions:
         plan.add(task(
             key=keys.alert("champion_arrived", snapshot.id, move.contact_id),
             action="champion_arrived",
-            subject=f"A champion from another account joined {snapshot.name}",
+            subject=f"{move.name}, a champion at {move.from_account_name or 'another customer'}, "
+                    f"joined {snapshot.name}",
             owner_id=ae,
             account_id=snapshot.id,
             due=today + timedelta(days=7),
             who_id=move.new_contact_id,
-            description=(f"{move.name} championed us at another account and now works "
-                         f"here (matched on {move.matched_on}). Reach out while the "
-                         "relationship is warm."),
+            description=arrival_brief(snapshot, move),
         ))
+
+
+def _alert_text(snapshot: AccountSnapshot, findings: AccountFindings,
+                signal: ExpansionSignal, today) -> tuple[str, str]:
+    """(subject, description) of a risk or recommendation alert."""
+    if signal.type == "champion_departed":
+        move = next((m for m in findings.stakeholders.departed_champions
+                     if m.contact_id == signal.contact_id), None)
+        if move is not None:
+            risk = departure_risk(snapshot, findings, move, today)
+            return (f"Champion left {snapshot.name}: {move.name} ({risk.level} risk)",
+                    departure_brief(snapshot, findings, move, today))
+    return f"{title(signal.type)}: {snapshot.name}", evidence_lines([signal])
 
 
 def _alert_owners(signal: ExpansionSignal, snapshot: AccountSnapshot, cs_owner: str | None,
@@ -247,6 +274,20 @@ def _plan_qbr(plan: WritePlan, snapshot: AccountSnapshot, findings: AccountFindi
     days = (qbr - today).days
     if not 0 <= days <= config.qbr_prep_lead_days:
         return
+    booked = any(a.kind == "Event" and a.activity_date == qbr and a.radar_action is None
+                 and a.subject and "qbr" in a.subject.lower() for a in snapshot.activities)
+    if not booked:  # seed 000: the QBR is a Meeting; the AE owns it, CS attends
+        for write in meeting(
+            key=keys.qbr_meeting(snapshot.id, qbr), action="qbr_meeting",
+            subject=f"QBR: {snapshot.name}", owner_id=ae, account_id=snapshot.id,
+            start=datetime.combine(qbr, MEETING_TIME, tzinfo=UTC), minutes=50,
+            attendees=(snapshot.csm_id,),
+            description=("Quarterly business review (50 minutes): partnership results, "
+                         "utilisation, strategic growth, next quarter plan, executive "
+                         "alignment. The agenda and value story are on the QBR preparation "
+                         "Task and in the QBR brief file."),
+            limit=config.task_description_limit):
+            plan.add(write)
     plan.add(task(
         key=keys.qbr_prep(snapshot.id, qbr),
         action="qbr_prep",
@@ -260,21 +301,63 @@ def _plan_qbr(plan: WritePlan, snapshot: AccountSnapshot, findings: AccountFindi
     ))
 
 
-def _follow_up_text(snapshot: AccountSnapshot, findings: AccountFindings,
-                    expansion: list[ExpansionSignal]) -> str:
-    head = (f"{findings.strength} expansion episode at {snapshot.name} "
-            f"(health {findings.health.score} {findings.health.band}).\n"
-            "Qualify with the customer, then fill the five qualification fields on this "
-            "Task (Pain, Metrics, Timeline, Decision Maker, Budget). When 4 are filled the "
-            "AE gets an S2 Opportunity with the handoff document.\n\nSignals:\n")
-    return head + evidence_lines(expansion)
+def _plan_calendar(plan: WritePlan, snapshot: AccountSnapshot, findings: AccountFindings,
+                   today, cs_owner: str | None, ae: str | None, config: PlaysConfig) -> None:
+    """The account plan's engagement calendar (seed 002) as Tasks for their owners. Keys
+    hold the item and the quarter, not the day: a rescan tomorrow finds the same items
+    and writes nothing; the QBR itself is the Event above."""
+    for day, text in engagement_calendar(snapshot, findings, today):
+        if "quarterly business review" in text.lower():
+            continue
+        owner = cs_owner if text.startswith("CS:") else ae
+        plan.add(task(
+            key=keys.alert("plan", snapshot.id, f"{keys.quarter_of(today)}:{keys.digest_of([text])}"),
+            action="account_plan_item",
+            subject=f"Account plan: {text.removeprefix('CS: ')}"[:255],
+            owner_id=owner, account_id=snapshot.id, due=day,
+            description=(f"From the account plan of {snapshot.name} (engagement calendar, "
+                         f"next 90 days): {text.removeprefix('CS: ')}."),
+            limit=config.task_description_limit))
+
+
+def _name(ctx: OrgContext, user_id: str | None) -> str:
+    """A user's name ("" when unknown: a text then says "the AE", never an id)."""
+    return next((u.name for u in ctx.users if u.id == user_id), "") if user_id else ""
+
+
+def _plan_play02_alert(plan: WritePlan, snapshot: AccountSnapshot, findings: AccountFindings,
+                       today, ae: str, config: PlaysConfig) -> None:
+    """Seed 000: on a T1 Play 02 account a signal episode alerts the AE (one Task per
+    episode). The AE qualifies on it with the same five fields as CS's follow-up, and the
+    same handoff turns it into the S2 opportunity."""
+    expansion = [s for s in findings.signals if s.category == "expansion"]
+    if not expansion:
+        return
+    open_tasks = [a for a in snapshot.activities if a.radar_action in ("play02_alert", "follow_up")
+                  and a.status != COMPLETED]
+    if open_tasks:
+        return  # one open qualification Task per account
+    plan.add(task(
+        key=keys.alert("play02", snapshot.id, keys.digest_of(f"{s.type}:{s.episode}" for s in expansion)),
+        action="play02_alert",
+        subject=f"Play 02 signal for the AE: {snapshot.name}",
+        owner_id=ae,
+        account_id=snapshot.id,
+        due=today + timedelta(days=config.strong_due_days),
+        priority="High" if findings.strength == "Strong" else "Normal",
+        strength=findings.strength,
+        description=play02_brief(snapshot, findings, due=today + timedelta(days=config.strong_due_days)),
+        limit=config.task_description_limit,
+    ))
 
 
 def _rescue_text(snapshot: AccountSnapshot, findings: AccountFindings) -> str:
     health = findings.health
-    factors = "\n".join(f"- {f.name}: {f.note}" for f in health.top_factors)
-    return (f"{snapshot.name} is {health.band} (health {health.score}); routed to renewal "
-            f"rescue instead of upsell. {findings.routing.reason}\n"
+    score = f" (health {health.score:.0f})" if health.score is not None else ""
+    why = "" if health.band == "Red" else f", and {snapshot.name} is not a T1 account"
+    factors = "\n".join(f"- {f.name[:1].upper()}{f.name[1:]}: {f.note}" for f in health.top_factors)
+    return (f"{snapshot.name} is {health.band}{score}{why}: stabilise the relationship before "
+            "any upsell, so it goes to renewal rescue, not to an expansion follow-up.\n"
             + (f"Top factors:\n{factors}\n" if factors else "")
             + (f"Renewal date: {snapshot.renewal_date.isoformat()}\n"
                if snapshot.renewal_date else ""))

@@ -19,6 +19,12 @@ class PlaysConfig:
         sla_signal_to_handoff_days / sla_handoff_to_close_days: stalled-opportunity limits.
         write_outreach_drafts: give the AE an outreach draft for Strong accounts.
         long_text_limit: the org's long text area limit (White_Space__c, Description).
+        handoff_mode: "review" (default, seed 001's trigger: the handoff happens at 4 of 5
+            fields and the CS owner reviews the document on the Opportunity before the
+            alignment meeting) or "confirm_first" (CS gets the draft first and ticks Handoff
+            Confirmed on the follow-up; only then is the Opportunity created).
+        digest_cadence: "daily" (seed 001: daily signal digest) or "weekly".
+        alignment_business_days: the CS+AE alignment is due within this many business days.
     """
 
     strong_due_days: int = 2
@@ -32,6 +38,9 @@ class PlaysConfig:
     write_outreach_drafts: bool = True
     long_text_limit: int = 131072
     task_description_limit: int = 32000
+    handoff_mode: str = "review"
+    digest_cadence: str = "daily"
+    alignment_business_days: int = 2
 
     def __post_init__(self) -> None:
         if not 1 <= self.handoff_min_qualification <= 5:
@@ -40,5 +49,9 @@ class PlaysConfig:
                      "handoff_close_days", "sla_follow_up_hours"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must not be negative")
+        if self.handoff_mode not in ("review", "confirm_first"):
+            raise ValueError("handoff_mode must be 'review' or 'confirm_first'")
+        if self.digest_cadence not in ("daily", "weekly"):
+            raise ValueError("digest_cadence must be 'daily' or 'weekly'")
         if self.qbr_materials_due_days > self.qbr_prep_lead_days:
             raise ValueError("QBR materials cannot be due before the preparation starts")

@@ -56,8 +56,17 @@ def qbr_prep(account_id: str, qbr_date: date) -> str:
     return _clip(f"qbr:{account_id}:{qbr_date.isoformat()}")
 
 
+def qbr_meeting(account_id: str, qbr_date: date) -> str:
+    return _clip(f"qbrmeet:{account_id}:{qbr_date.isoformat()}")
+
+
 def weekly_digest(owner_id: str, day: date) -> str:
     return _clip(f"digest:{owner_id}:{iso_week(day)}")
+
+
+def digest(owner_id: str, day: date, daily: bool) -> str:
+    """One digest per owner per day (daily cadence) or per ISO week (weekly)."""
+    return _clip(f"digest:{owner_id}:{day.isoformat() if daily else iso_week(day)}")
 
 
 def handoff_opportunity(follow_up_task_id: str) -> str:
@@ -66,6 +75,14 @@ def handoff_opportunity(follow_up_task_id: str) -> str:
 
 def handoff_alignment(follow_up_task_id: str) -> str:
     return _clip(f"align:{follow_up_task_id}")
+
+
+def handoff_review(follow_up_task_id: str) -> str:
+    return _clip(f"review:{follow_up_task_id}")
+
+
+def handoff_draft(follow_up_task_id: str) -> str:
+    return _clip(f"draft:{follow_up_task_id}")
 
 
 def contact_role(opportunity_key: str, contact_id: str, role: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from detection.findings import ExpansionSignal
 from plays import fields as F
@@ -52,6 +52,47 @@ def task(
                         reason=reason or action)
 
 
+def meeting(
+    *,
+    key: str,
+    action: str,
+    subject: str,
+    owner_id: str | None,
+    account_id: str,
+    start: datetime,
+    minutes: int,
+    description: str,
+    attendees: tuple[str | None, ...] = (),
+    limit: int = 32000,
+) -> list[PlannedWrite]:
+    """An Event (deduplicated on its key, like a Task) and one EventRelation per attendee
+    other than the owner, who organises it; replays find both and write nothing."""
+    values: dict[str, object] = {
+        F.EVENT_SUBJECT: subject[:255],
+        F.EVENT_WHAT_ID: account_id,
+        F.EVENT_ACTIVITY_DATE: start.date(),
+        F.EVENT_START: start,
+        F.EVENT_DURATION: minutes,
+        F.EVENT_DESCRIPTION: clip(description, limit),
+        F.EVENT_RADAR_ACTION: action,
+        F.EVENT_KEY: key,
+    }
+    if owner_id:
+        values[F.EVENT_OWNER_ID] = owner_id
+    writes = [PlannedWrite(object="event", op="create_once", key=key, fields=values,
+                           reason=action)]
+    seen = {owner_id}
+    for user_id in attendees:
+        if not user_id or user_id in seen:
+            continue
+        seen.add(user_id)
+        writes.append(PlannedWrite(
+            object="event_relation", op="create_once", key=f"{key}:with:{user_id}",
+            parent_key=key, fields={F.EVENT_RELATION_RELATION_ID: user_id},
+            reason="meeting attendee"))
+    return writes
+
+
 def clip(text: str, limit: int) -> str:
     """Cut ``text`` to ``limit`` characters at a line boundary, saying so (no silent loss)."""
     if len(text) <= limit:
@@ -63,18 +104,18 @@ def clip(text: str, limit: int) -> str:
 
 
 def evidence_lines(signals: list[ExpansionSignal] | tuple[ExpansionSignal, ...]) -> str:
+    """The signals with the rule and window they were judged on. Record ids stay out: the
+    text names the product, month, case subject or person, which is how people find them."""
     lines = []
     for signal in signals:
         ev = signal.evidence
         parts = [f"- {title(signal.type)}: {ev.summary}"]
         if ev.threshold:
-            parts.append(f"  rule: {ev.threshold}")
+            parts.append(f"  Rule: {ev.threshold}")
         if ev.window:
-            parts.append(f"  window: {ev.window}")
+            parts.append(f"  Window: {ev.window.replace('..', ' to ')}")
         if ev.change_since_last_scan:
-            parts.append(f"  since last scan: {ev.change_since_last_scan}")
-        if ev.source_ids:
-            parts.append(f"  records: {', '.join(ev.source_ids)}")
+            parts.append(f"  Since the last scan: {ev.change_since_last_scan}")
         lines.append("\n".join(parts))
     return "\n".join(lines)
 

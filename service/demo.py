@@ -8,8 +8,8 @@ then plays a CS user who fills four of the five qualification fields on a Strong
 follow-up Task. The emulator's trigger on Task (a signed JSON callout, as a Flow HTTP
 callout would send, when a ``Qual_*`` field changes) calls the web service's
 ``/webhooks/salesforce/events``; a worker scans that account and hands it off: the S2
-Opportunity with its contact roles and handoff document, the AE's alignment Task, the
-follow-up completed. The demo shows them, prints a summary and stops what it started.
+Opportunity with its contact roles and handoff document, the CS+AE alignment Event with
+both attendees, the follow-up completed. The demo shows them, prints a summary and stops what it started.
 
     python -m service.demo                   # run, show, stop (exit 0 when it all worked)
     python -m service.demo --keep-running    # leave it running (make demo-up)

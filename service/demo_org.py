@@ -126,7 +126,8 @@ class OrgClient:
     # -- what the service wrote ------------------------------------------------------------
     def handoff(self, follow_up: FollowUp) -> dict[str, Any] | None:
         """The handed-off state once complete: the S2 Opportunity with its contact roles,
-        the AE's alignment Task and the follow-up completed; None until then."""
+        the CS+AE alignment Event with both attendees and the follow-up completed; None until
+        then."""
         opps = self.sf.query(format_soql(
             "SELECT Id, Name, StageName, Amount, CloseDate, LeadSource, Type, Expansion_Key__c, "
             "Description, Owner.Name, Metrics__c, Identified_Pain__c, Economic_Buyer__c, "
@@ -140,10 +141,16 @@ class OrgClient:
             "WHERE OpportunityId = {} ORDER BY IsPrimary DESC, Role", opp["Id"]))["records"]
         task = self.sf.Task.get(follow_up.task_id)
         alignment = self.sf.query(format_soql(
-            "SELECT Id, Subject, Owner.Name, ActivityDate FROM Task WHERE WhatId = {} "
+            "SELECT Id, Subject, Owner.Name, ActivityDate FROM Event WHERE WhatId = {} "
             "AND Radar_Action__c = 'handoff_alignment'", follow_up.account_id))["records"]
         if not roles or not alignment or task.get("Status") != "Completed":
             return None  # the handoff's writes are still arriving
+        invited = self.sf.query(format_soql("SELECT RelationId FROM EventRelation WHERE EventId = {}",
+                                            alignment[0]["Id"]))["records"]
+        names = [self.sf.User.get(r["RelationId"]).get("Name") for r in invited]
+        if not names:
+            return None  # the invitation is written right after the Event
+        alignment[0]["Attendees"] = [(alignment[0].get("Owner") or {}).get("Name"), *names]
         return {"opportunity": opp, "roles": roles, "alignment": alignment[0],
                 "follow_up_status": task["Status"], "opportunities": len(opps)}
 

@@ -34,8 +34,9 @@ def render_handoff(console: Console, follow_up: FollowUp, state: dict[str, Any])
         ("Owner (AE)", (opp.get("Owner") or {}).get("Name", "")),
         ("Expansion key", opp["Expansion_Key__c"]), ("Opportunity id", opp["Id"]),
         ("Follow-up Task", f"{follow_up.task_id}: {state['follow_up_status']}"),
-        ("AE alignment Task", f"{state['alignment']['Subject']} "
-                              f"(due {state['alignment']['ActivityDate']})"),
+        ("CS+AE alignment Event", f"{state['alignment']['Subject']} on "
+                                  f"{state['alignment']['ActivityDate']} with "
+                                  f"{' and '.join(n for n in state['alignment']['Attendees'] if n)}"),
     ):
         facts.add_row(label, str(value))
     roles = Table("Contact role", "Contact", "Title", "Primary", title="OpportunityContactRole",
@@ -106,7 +107,7 @@ def render_summary(console: Console, summary: dict[str, Any]) -> None:
     handoff = summary.get("handoff")
     if handoff:
         console.print(f"Handoff: {handoff['seconds']} s from the CS user's save to the "
-                      "Opportunity, contact roles, alignment Task and completed follow-up.")
+                      "Opportunity, contact roles, alignment Event and completed follow-up.")
 
     links = summary["browser"]
     # Plain lines, never wrapped or cut, so the URLs can be copied whole.

@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from plays.config import PlaysConfig
+
 AUTH_MODES = ("jwt", "client_credentials", "password", "session")
 
 
@@ -28,6 +30,13 @@ def _csv(value: str | None) -> tuple[str, ...]:
     if not value:
         return ()
     return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+def _choice(env: Mapping[str, str], name: str, default: str, allowed: tuple[str, ...]) -> str:
+    value = (env.get(name) or default).strip().lower()
+    if value not in allowed:
+        raise SettingsError(f"{name} must be one of {', '.join(allowed)}; got {value!r}")
+    return value
 
 
 def _float(env: Mapping[str, str], name: str, default: float, lo: float, hi: float) -> float:
@@ -121,6 +130,13 @@ class Settings:
     admin_token: str | None = field(default=None, repr=False)
     outbound_path_token: str | None = field(default=None, repr=False)
     org_key: str = "default"
+    handoff_mode: str = "review"  # RADAR_HANDOFF_MODE: review | confirm_first
+    digest_cadence: str = "daily"  # RADAR_DIGEST_CADENCE: daily | weekly
+    escalation_user_id: str | None = None  # RADAR_ESCALATION_USER_ID: when no ManagerId
+
+    def plays(self) -> PlaysConfig:
+        """The plays' settings this org runs with (defaults for everything not configured)."""
+        return PlaysConfig(handoff_mode=self.handoff_mode, digest_cadence=self.digest_cadence)
     # How many reverse proxies in front of the web service append to X-Forwarded-For /
     # set X-Forwarded-Proto; 0 trusts no header (the socket's peer is the client).
     trusted_proxy_hops: int = 0
@@ -158,6 +174,9 @@ class Settings:
             admin_token=env.get("RADAR_ADMIN_TOKEN") or None,
             outbound_path_token=env.get("RADAR_OUTBOUND_TOKEN") or None,
             org_key=env.get("RADAR_ORG_KEY") or "default",
+            handoff_mode=_choice(env, "RADAR_HANDOFF_MODE", "review", ("review", "confirm_first")),
+            digest_cadence=_choice(env, "RADAR_DIGEST_CADENCE", "daily", ("daily", "weekly")),
+            escalation_user_id=env.get("RADAR_ESCALATION_USER_ID") or None,
             trusted_proxy_hops=_int(env, "RADAR_TRUSTED_PROXY_HOPS", 0, 0, 5),
             hsts_seconds=_int(env, "RADAR_HSTS_SECONDS", 31_536_000, 0, 63_072_000),
         )

@@ -218,6 +218,9 @@ def rebuild(conn: redis.Redis, org_key: str) -> dict[str, Any]:
         "signal_logs": {k: dict(v) for k, v in sorted(signal_logs.items())},
         "strength": dict(Counter(s["strength"] for s in summaries.values())),
         "digest": digest,
+        # user id -> name, so the admin pages show people by name, never by id
+        "people": {uid: name for s in summaries.values()
+                   for uid, name in (s.get("people") or {}).items()},
         "written": {"tasks": total("Task", "created"),
                     "opportunities": total("Opportunity", "created"),
                     "account_updates": total("Account", "updated"),

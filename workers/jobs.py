@@ -16,7 +16,6 @@ import logging
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from rq import get_current_job
@@ -25,15 +24,17 @@ from simple_salesforce import format_soql
 
 from detection.benchmark import BenchmarkBuilder
 from detection.stakeholders import build_champion_index
+from integration import notifications
 from integration.composite import composite_queries
-from integration.contracts import AccountBundle, OrgData, Record, RecordWrite
+from integration.contracts import AccountBundle, OrgData, RecordWrite
 from integration.gateway import check_api_name
 from integration.reader import OrgReader
-from integration.sync import LOOKBACK, SyncRun
-from integration.writer import KnownKeys, RecordWriter
+from integration.sync import SyncRun
+from integration.writer import RecordWriter
 from workers import insights
 from workers.champion_spill import ChampionSpill
 from workers.files import file_writes, link_queries, sync_files
+from workers.notify import alerts_from
 from workers.pipeline import ScanContext, process_bundle, snapshot_of
 from workers.queues import (
     DEFAULT_RETRY,
@@ -44,6 +45,7 @@ from workers.queues import (
     queue,
 )
 from workers.runtime import Runtime, runtime
+from workers.task_keys import task_keys_of
 
 log = logging.getLogger(__name__)
 
@@ -66,14 +68,15 @@ def full_scan(org_key: str = "default", wait: bool = False) -> dict:
         or uuid.uuid4().hex[:12]
     rt.redis.set(f"radar:{org_key}:fullscan:current", scan_id)
     # When this scan's read began (kept across resumes): the write-back re-checks only
-    # what was created since (see _task_keys).
+    # what was created since (see workers.task_keys).
     rt.redis.set(f"radar:{org_key}:fullscan:{scan_id}:read_from", gateway.now().isoformat(),
                  nx=True, ex=7 * 24 * 3600)
     state: dict = {}
 
     def cache(bundle: AccountBundle, org_data: OrgData) -> Iterable[RecordWrite]:
         if "sc" not in state:
-            sc = ScanContext(mapping=mapping, org_data=org_data, now=gateway.now())
+            sc = ScanContext(mapping=mapping, org_data=org_data, now=gateway.now(),
+                             plays=rt.settings.plays())
             state.update(sc=sc, builder=BenchmarkBuilder(sc.ctx, sc.now), thin=ChampionSpill(),
                          buffer=[])
             rt.portfolio.save_org_data(org_data)
@@ -141,7 +144,7 @@ def writeback_chunk(org_key: str, scan_id: str, account_ids: Sequence[str]) -> d
     now = datetime.fromisoformat(raw_now.decode()) if raw_now else gateway.now()
     sc = _context(rt, gateway, now)
     outcome = _detect_and_write(rt, gateway, sc, bundles, run_id=scan_id,
-                                task_keys=lambda writes: _task_keys(rt, gateway, scan_id,
+                                task_keys=lambda writes: task_keys_of(rt, gateway, scan_id,
                                                                     bundles, writes))
     if outcome["status"] == "completed":
         rt.portfolio.drop_cached(scan_id, [b.account_id for b in bundles])
@@ -159,51 +162,8 @@ def _context(rt: Runtime, gateway, now: datetime) -> ScanContext:
         org_data = OrgReader(gateway, spec).read_org_data()
         rt.portfolio.save_org_data(org_data)
     return ScanContext(mapping=mapping, org_data=org_data, now=now,
-                       benchmark=rt.portfolio.benchmark(), champions=rt.portfolio.champions())
-
-
-@dataclass
-class _TaskKeys:
-    """How a write-back chunk learns its Task dedupe keys without a lookup per 200 keys."""
-
-    key_field: str
-    existing: dict[str, str]
-    account_ids: list[str]
-    since_soql: str
-
-    def known(self, created_since: Sequence[Record]) -> KnownKeys:
-        existing = {**self.existing,
-                    **{r[self.key_field]: r["Id"] for r in created_since if r.get(self.key_field)}}
-        return KnownKeys("Task", self.key_field, existing,
-                         frozenset(i[:15] for i in self.account_ids))
-
-
-def _task_keys(rt: Runtime, gateway, scan_id: str, bundles: Sequence[AccountBundle],
-               writes: Sequence[RecordWrite]) -> _TaskKeys | None:
-    """The chunk's Task keys from the scan's own read, and the query for what was created
-    since on the chunk's accounts.
-
-    The read phase read every Task of these accounts (by AccountId); what was created since
-    (an earlier attempt of this chunk, an event's scan) is found by one query over the
-    chunk's account id range (chunks are consecutive ranges in id order) on CreatedDate.
-    Tasks of other accounts are looked up as before.
-    """
-    key_field = next((w.dedupe_field for w in writes
-                      if w.op == "create_once" and w.sobject == "Task" and w.dedupe_field), None)
-    raw = rt.redis.get(f"radar:{rt.org_key}:fullscan:{scan_id}:read_from")
-    task = rt.checked_spec(gateway, rt.mappings.active_mapping())[0].get("task")
-    if key_field is None or raw is None or task is None or task.account_path != "AccountId" \
-            or key_field.lower() not in {f.lower() for f in task.fields} or not bundles:
-        return None
-    since = datetime.fromisoformat(raw.decode()) - LOOKBACK
-    ids = sorted(b.account_id for b in bundles)
-    soql = format_soql("SELECT Id, {:literal} FROM Task WHERE CreatedDate >= {} "
-                       "AND {:literal} != null AND AccountId >= {} AND AccountId <= {}",
-                       check_api_name(key_field), since, check_api_name(key_field),
-                       ids[0], ids[-1])
-    existing = {t[key_field]: t["Id"] for b in bundles for t in b.children.get("task", [])
-                if t.get(key_field)}
-    return _TaskKeys(key_field, existing, ids, soql)
+                       benchmark=rt.portfolio.benchmark(), champions=rt.portfolio.champions(),
+                       plays=rt.settings.plays())
 
 
 def _detect_and_write(rt: Runtime, gateway, sc: ScanContext, bundles: Sequence[AccountBundle],
@@ -226,6 +186,8 @@ def _detect_and_write(rt: Runtime, gateway, sc: ScanContext, bundles: Sequence[A
     writes.extend(file_writes(gateway, files, [row for rows in answers for row in rows]))
     outcomes = [o for o in writer.apply(writes, keys) if o.status != "deferred"
                 or o.write.sobject != "ContentVersion"]  # a deferred file is re-planned
+    if writer.exhausted is None:
+        notifications.send(gateway, alerts_from(outcomes, sc.mapping))
     counts = Counter(o.status for o in outcomes)
     failures = [o for o in outcomes if o.status == "failed"]
     for failure in failures:
@@ -278,7 +240,8 @@ def incremental_sync(org_key: str = "default") -> dict:
         if "sc" not in state:
             state["sc"] = ScanContext(mapping=mapping, org_data=org_data, now=gateway.now(),
                                       benchmark=rt.portfolio.benchmark(),
-                                      champions=rt.portfolio.champions())
+                                      champions=rt.portfolio.champions(),
+                                      plays=rt.settings.plays())
         sc = state["sc"]
         prior = rt.portfolio.priors([bundle.account_id]).get(bundle.account_id)
         result = process_bundle(bundle, sc, prior)

@@ -19,6 +19,7 @@ from crm_mapping.writes import to_record_writes
 from detection.config import DEFAULT_CONFIG, DetectionConfig
 from detection.deal_sizing import follow_up_ask, size_deal
 from detection.documents import account_plan, outreach_draft, qbr_agenda, value_story
+from detection.documents.outreach import pick_recipient
 from detection.findings import AccountFindings, ChampionIndex, PortfolioBenchmark
 from detection.scan import scan_account
 from detection.snapshot import AccountSnapshot, OrgContext, PriorScan
@@ -26,7 +27,7 @@ from detection.whitespace import render_white_space
 from integration.contracts import AccountBundle, OrgData, Record, RecordWrite
 from plays.account_plan import plan_account
 from plays.config import PlaysConfig
-from plays.handoff import plan_handoff, ready_for_handoff
+from plays.handoff import needs_draft, plan_handoff, plan_handoff_draft, ready_for_handoff
 from workers.files import TITLE_PREFIX, AccountFile
 from workers.portfolio import prior_of
 
@@ -61,8 +62,9 @@ class ScanContext:
         return self._ctx
 
     def user_name(self, user_id: str | None) -> str:
+        """The user's name; "" when unknown, so a text says "the AE" rather than an id."""
         user = next((u for u in self.ctx.users if u.id == user_id), None)
-        return user.name if user else (user_id or "")
+        return user.name if user else ""
 
     @property
     def user_names(self) -> dict[str, str]:
@@ -103,14 +105,24 @@ def process_bundle(bundle: AccountBundle, sc: ScanContext,
                         white_space_text=white_space_text, qbr_brief=qbr_brief,
                         outreach=_outreach(snapshot, findings, sc))
     for activity in snapshot.activities:
+        cs_name = sc.user_name(activity.owner_id if activity.radar_action == "follow_up"
+                               else snapshot.csm_id) or sc.user_name(snapshot.csm_id)
         if ready_for_handoff(activity, sc.plays):
             ask = follow_up_ask(snapshot, findings, activity, sc.ctx.products, sc.now)
             deal = size_deal(snapshot, findings, ask, sc.ctx.products, sc.now)
             handoff = plan_handoff(snapshot, findings, activity, sc.now, sc.plays,
                                    estimated_deal_size=deal_size(findings, snapshot),
-                                   cs_owner_name=sc.user_name(snapshot.csm_id),
+                                   cs_owner_name=cs_name,
+                                   ae_name=sc.user_name(snapshot.owner_id),
                                    competitors=_competitors(findings), deal=deal)
             plan.writes.extend(handoff.writes)
+        elif needs_draft(activity, sc.plays):
+            ask = follow_up_ask(snapshot, findings, activity, sc.ctx.products, sc.now)
+            draft = plan_handoff_draft(
+                snapshot, findings, activity, sc.now, sc.plays,
+                estimated_deal_size=deal_size(findings, snapshot), cs_owner_name=cs_name,
+                deal=size_deal(snapshot, findings, ask, sc.ctx.products, sc.now))
+            plan.writes.extend(draft.writes)
     records = _records_by_id(bundle)
     last_written = {
         rid: last_written_of(rec, sc.mapping, kind)
@@ -171,8 +183,9 @@ def _outreach(snapshot: AccountSnapshot, findings: AccountFindings,
     if findings.strength != "Strong" or not findings.hypotheses:
         return None
     top = findings.hypotheses[0]
-    by_id = {c.id: c for c in snapshot.contacts}
-    contact = next((by_id[c] for c in top.contacts if c in by_id), None)
+    contact = pick_recipient(snapshot, findings, top)
+    if contact is None:
+        return None  # nobody with a first name to write to: no draft rather than "Hi ,"
     return outreach_draft(snapshot, findings, top, contact,
                           ae_name=sc.user_name(snapshot.owner_id), now=sc.now)
 

@@ -28,7 +28,11 @@ SCHEDULES: tuple[Schedule, ...] = (
     Schedule("full-scan", "workers.jobs.full_scan", SCAN, "0 3 * * *",
              "Full scan of every account, daily at 03:00 UTC", timeout=6 * 3600),
     Schedule("weekly-digest", "workers.periodic_jobs.weekly_digest", WRITEBACK, "5 * * * *",
-             "Weekly digest per CS owner, Monday 08:00 in the org's time zone (checked hourly)"),
+             "Signal digest per CS owner at 08:00 in the org's time zone, every weekday "
+             "(RADAR_DIGEST_CADENCE=daily, the default) or Mondays (weekly); checked hourly"),
+    Schedule("portfolio-actions", "workers.periodic_jobs.portfolio_actions", WRITEBACK,
+             "45 6 * * *", "The quarter's top-10 expansion accounts and actions per AE and CS "
+             "owner (one Task per owner per quarter; later days of the quarter are no-ops)"),
     Schedule("sla-check", "workers.periodic_jobs.sla_check", WRITEBACK, "15 6 * * *",
              "Strong signals without follow-up after 48 h; stalled handoffs and opportunities"),
     Schedule("qbr-prep", "workers.periodic_jobs.qbr_prep", WRITEBACK, "30 6 * * *",

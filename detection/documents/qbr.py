@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from detection.documents.common import bullet, heading, iso, join_lines, money, pct, wrap
+from detection.documents.outcomes import measured_outcomes
 from detection.findings import AccountFindings, PortfolioBenchmark, WhiteSpaceCell
 from detection.hypotheses import explain_score
 from detection.ownership import industry_key, latest_complete_month, month_usage
@@ -50,7 +51,8 @@ def peer_benchmark_lines(
         lines.append(
             f"Same-industry {tier} peers ({industry}, {n - 1} accounts) average {pct(peers)} "
             f"utilisation of {cell.product_name}; this account {pct(cell.utilisation)} "
-            f"({'+' if gap >= 0 else '-'}{abs(gap) * 100:.0f} points)."
+            f"({'+' if gap >= 0 else '-'}{abs(gap) * 100:.0f} "
+            f"{'point' if round(abs(gap) * 100) == 1 else 'points'})."
         )
     ws = findings.white_space
     for cell in ws.cells if ws else ():
@@ -94,21 +96,15 @@ def value_story(
     today = now.date()
     lines = heading(f"Value story: {snapshot.name} (draft for the AE, {iso(today)})")
     lines += ["", "1. Results since adoption"]
-    for cell in _owned(findings):
-        growth = _usage_growth(snapshot, cell, today)
-        if growth:
-            lines += bullet(growth, "   ", "-")
-    if snapshot.nps_score is not None:
-        comment = f': "{snapshot.nps_comment}"' if snapshot.nps_comment else ""
+    outcomes = measured_outcomes(snapshot, findings, today)
+    for outcome in outcomes:
+        lines += bullet(outcome.text, "   ", "-")
+    if not outcomes:
         lines += bullet(
-            f"NPS {snapshot.nps_score:.0f} on {iso(snapshot.nps_date)}{comment}", "   ", "-"
+            f'{AE_TODO}add a customer-confirmed result; the CRM holds no measured one yet]',
+            "   ",
+            "-",
         )
-    lines += bullet(
-        f'{AE_TODO}add a customer-confirmed metric, e.g. "[Metric A] improved '
-        '35% six months after go-live"]',
-        "   ",
-        "-",
-    )
     lines += ["", "2. Value not used yet"]
     unused = [
         c for c in _owned(findings) if c.utilisation is not None and c.utilisation < LOW_UTILISATION

@@ -27,7 +27,7 @@ def find(facts: ScanFacts, out: list[ExpansionSignal], gaps: list[str]) -> None:
         matched: list[tuple[str, str]] = []  # (product id, how it was recognised)
         pid = case.product_id
         if pid and pid in catalog.active_ids and pid not in owned:
-            matched.append((pid, "Product__c"))
+            matched.append((pid, "the case's product field"))
         text = case_text(case.subject, case.description)
         for product_id in catalog.words.owners_in(text):
             if product_id in owned or product_id == pid:
@@ -44,7 +44,7 @@ def find(facts: ScanFacts, out: list[ExpansionSignal], gaps: list[str]) -> None:
                 "support_request_unpurchased",
                 clear=True,
                 summary=(
-                    f'Case "{case.subject or case.id}" opened {created} asks about a product the'
+                    f'Case "{case.subject or "without a subject"}" opened {created} asks about a product the'
                     f" account does not own: {names}."
                 ),
                 episode=f"case:{case.id}",

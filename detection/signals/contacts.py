@@ -122,7 +122,7 @@ def _new_department(facts: ScanFacts, out: list[ExpansionSignal], gaps: list[str
                 source_ids=tuple(sorted(ids)) + activity_ids,
                 values=(("department", dept), ("contacts", len(members))),
                 window=f"last {days} days",
-                threshold="department not among Contracted_Departments__c",
+                threshold="department not among the contracted departments",
                 department=dept,
             )
         )

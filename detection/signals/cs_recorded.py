@@ -52,7 +52,7 @@ def find(facts: ScanFacts, out: list[ExpansionSignal], gaps: list[str]) -> None:
                 source_ids=(task.id,),
                 values=(("recorded_on", when.isoformat()), ("owner", task.owner_id)),
                 window=f"last {days} days",
-                threshold="Task with Expansion_Signal_Type__c recorded by CS",
+                threshold="a Task where CS recorded the signal type",
                 observed_on=when,
                 contact_id=task.who_id,
                 recorded_by_cs=True,

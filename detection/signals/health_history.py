@@ -30,7 +30,7 @@ def _previous_health_score(facts: ScanFacts) -> tuple[float | None, str]:
     prior = facts.prior
     if prior is not None and prior.health_score is not None:
         candidates.append((prior.health_score,
-                           f"last scan on {prior.scanned_at.date().isoformat()}"))
+                           f"at the last scan on {prior.scanned_at.date().isoformat()}"))
     if not candidates:
         return None, "no earlier score"
     return max(candidates, key=lambda item: item[0])
@@ -50,4 +50,4 @@ def _history_reference(facts: ScanFacts) -> tuple[float, str] | None:
         value = float(earliest.old_value)
     except ValueError:
         return None
-    return value, f"AccountHistory, {days} days ago (changed {earliest.changed_at.date()})"
+    return value, f"before the change on {earliest.changed_at.date()} (field history)"

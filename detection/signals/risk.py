@@ -49,8 +49,8 @@ def _health_decline(
             "health_decline",
             clear=False,
             summary=(
-                f"Health score fell {num(drop)} points, from {num(previous)} ({source}) to"
-                f" {num(current)}."
+                f"Health score fell {num(drop)} points to {num(current)}; it was"
+                f" {num(previous)} {source}."
             ),
             episode=f"decline:{year}-W{week:02d}",
             source_ids=(facts.snapshot.id,),
@@ -77,16 +77,18 @@ def _champion_departed(
         if not contact_is_departed(contact):
             continue
         if contact.left_company:
-            reason = "Left_Company__c is checked"
+            reason = "marked as having left the company"
         else:
             reason = f"email bounced on {utc_date(contact.email_bounced_date).isoformat()}"
-        summary = f"Champion {contact.full_name} ({contact.title or 'no title'}) left: {reason}."
+        who = f"{contact.full_name} ({contact.title})" if contact.title else contact.full_name
+        summary = f"Champion {who} left: {reason}."
         move = departures.get(contact.id)
         values: list[tuple[str, object]] = [("reason", reason)]
         ids: tuple[str, ...] = (contact.id,)
         if move is not None and move.new_account_id:
             summary += (
-                f" The same person now appears at account {move.new_account_id}"
+                f" The same person now appears at"
+                f" {move.new_account.name if move.new_account else 'another account'}"
                 f" (matched on {move.matched_on})."
             )
             values += [("new_account_id", move.new_account_id), ("matched_on", move.matched_on)]
@@ -101,7 +103,7 @@ def _champion_departed(
                 source_ids=ids,
                 values=tuple(values),
                 window="now",
-                threshold="Champion with Left_Company__c or a bounced email",
+                threshold="a Champion marked as having left, or whose email bounced",
                 change_detail="was an active champion at the last scan"
                 if contact.id in prior_champions else None,
                 contact_id=contact.id,
@@ -170,7 +172,8 @@ def _competitive_threat(facts: ScanFacts, out: list[ExpansionSignal]) -> None:
                 facts,
                 "competitive_threat",
                 clear=False,
-                summary=f"Competitor {name} named in {len(ids)} record(s): {'; '.join(wheres)}.",
+                summary=(f"Competitor {name} named in {len(ids)} "
+                         f"{'record' if len(ids) == 1 else 'records'}: {'; '.join(wheres)}."),
                 episode=f"competitor:{key}",
                 source_ids=tuple(ids),
                 values=(("competitor", name), ("mentions", len(ids))),
@@ -196,16 +199,18 @@ def _thin_threading(facts: ScanFacts, out: list[ExpansionSignal]) -> None:
     active = [c for c in facts.snapshot.contacts if c.id in ids]
     if len(active) >= cfg.min_active_contacts:
         return
-    names = ", ".join(c.full_name for c in active) or "none"
+    names = ", ".join(c.full_name for c in active)
     out.append(
         make_signal(
             facts,
             "thin_threading",
             clear=False,
             summary=(
-                f"Only {len(active)} active contact{'s' if len(active) != 1 else ''}"
-                f" (touched in the last {cfg.active_contact_days} days): {names};"
-                f" recommend multi-threading to at least {cfg.min_active_contacts}."
+                (f"Only {len(active)} active contact{'s' if len(active) != 1 else ''}"
+                 f" (touched in the last {cfg.active_contact_days} days): {names};"
+                 if active else
+                 f"No contact touched in the last {cfg.active_contact_days} days;")
+                + f" recommend multi-threading to at least {cfg.min_active_contacts}."
             ),
             episode=f"thin:{month_key(facts.m)}",
             source_ids=tuple(c.id for c in active),

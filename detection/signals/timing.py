@@ -46,7 +46,8 @@ def _upcoming(
             facts,
             signal_type,
             clear=False,
-            summary=f"{label} on {day}, in {ahead} days.",
+            summary=f"{label} on {day}, " + ("today." if ahead == 0 else
+                                             f"in {ahead} day{'s' if ahead != 1 else ''}."),
             episode=f"{prefix}:{day}",
             source_ids=(facts.snapshot.id,),
             values=(("date", day), ("days_ahead", ahead)),

@@ -43,6 +43,7 @@ FOLDERS: dict[str, tuple[str, str]] = {
     "profiles": ("Profile", "profile"), "email": ("EmailTemplate", "email"),
     "connectedApps": ("ConnectedApp", "connectedApp"), "globalValueSets": ("GlobalValueSet", "globalValueSet"),
     "customPermissions": ("CustomPermission", "customPermission"),
+    "notificationtypes": ("CustomNotificationType", "notiftype"),
     "permissionsetgroups": ("PermissionSetGroup", "permissionsetgroup"),
 }
 # Child types a parent file holds (CustomObject.fields -> CustomField "Account.X__c").

@@ -262,6 +262,11 @@ class Insights:
     signal_logs: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     written: WrittenCounts = field(default_factory=WrittenCounts)
     generated_at: str = ""
+    people: Mapping[str, str] = field(default_factory=dict)  # user id -> name
+
+    def person(self, user_id: str) -> str:
+        """A user's name for display (the id only when the scan saw no name for it)."""
+        return self.people.get(user_id) or user_id
 
     @property
     def at_risk(self) -> tuple[PortfolioRow, ...]:
@@ -345,6 +350,7 @@ def decode_insights(text: str | bytes) -> Insights:
                               opportunities=int(written.get("opportunities", 0)),
                               account_updates=int(written.get("account_updates", 0))),
         generated_at=str(data.get("generated_at") or ""),
+        people={str(k): str(v) for k, v in (data.get("people") or {}).items()},
     )
 
 
@@ -352,7 +358,8 @@ def encode_insights(*, portfolio: Iterable[Mapping[str, Any]], funnel: FunnelMet
                     digest: Iterable[Mapping[str, Any]],
                     signals: Mapping[str, Mapping[str, int]], written: Mapping[str, int],
                     generated_at: str = "",
-                    signal_logs: Mapping[str, Mapping[str, int]] | None = None) -> str:
+                    signal_logs: Mapping[str, Mapping[str, int]] | None = None,
+                    people: Mapping[str, str] | None = None) -> str:
     """The JSON the workers store at ``radar:{org}:insights`` (the reader's exact format).
 
     ``portfolio`` rows come from ``workers.insights.portfolio_rows(rank_portfolio(...))``.
@@ -365,6 +372,7 @@ def encode_insights(*, portfolio: Iterable[Mapping[str, Any]], funnel: FunnelMet
         "signal_logs": {t: dict(by) for t, by in (signal_logs or {}).items()},
         "written": dict(written),
         "generated_at": generated_at,
+        "people": dict(people or {}),
     }, default=str)
 
 

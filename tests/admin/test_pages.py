@@ -129,3 +129,4 @@ def test_given_owners_when_dashboard_shown_then_per_owner_counts_listed(
     owner = known_funnel().by_owner["005X"]
     assert cells[:4] == [str(owner.signals), str(owner.qualified), str(owner.handoffs),
                          str(owner.handoffs_won)]
+

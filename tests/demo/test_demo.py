@@ -79,6 +79,14 @@ def test_given_a_generated_org_when_the_demo_runs_then_the_handoff_and_summary_m
         assert primary == [summary["handoff"]["qualification"]["Qual_Decision_Maker__c"]]
         task = org.sf.Task.get(follow_up["task_id"])
         assert task["Status"] == "Completed" and task["Signal_Strength__c"] == "Strong"
+        # the CS+AE alignment is one meeting: the AE organises, the CS owner is invited
+        [event] = org.sf.query(format_soql(
+            "SELECT Id, OwnerId FROM Event WHERE WhatId = {} "
+            "AND Radar_Action__c = 'handoff_alignment'", follow_up["account_id"]))["records"]
+        invited = org.sf.query(format_soql("SELECT RelationId FROM EventRelation WHERE EventId = {}",
+                                           event["Id"]))["records"]
+        assert [r["RelationId"] for r in invited] == [task["OwnerId"]] != [event["OwnerId"]]
+        assert "CS review:" in opp["Description"] and "n/a" not in opp["Description"]
         assert summary["handoff"]["seconds"] <= 30
 
         # The summary's numbers, checked against the org and the ground truth.

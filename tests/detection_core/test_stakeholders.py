@@ -113,7 +113,7 @@ def test_given_contacts_when_mapped_then_active_count_threading_and_champions():
     assert sm.active_contacts == 1 and sm.thin_threading is True
     assert sm.champions == ("a",)
     [gone] = sm.departed_champions
-    assert gone.contact_id == "c" and "Left_Company__c" in gone.reason
+    assert gone.contact_id == "c" and "left the company" in gone.reason
 
 
 def _departed(cid: str = "ch", **kw):
@@ -169,10 +169,16 @@ def test_given_a_departed_champion_with_a_new_home_then_the_signal_says_where():
     from tests.detection_core.helpers import of_type
 
     old = account(id="001OLD", contacts=(_departed(),))
-    new = account(id="001NEW", contacts=(contact("n1", email="dana.reyes@old.com"),))
+    new = account(id="001NEW", name="Beta Works",
+                  contacts=(contact("n1", email="dana.reyes@old.com", title="COO"),))
     index = build_champion_index([old, new])
     [sig] = of_type(old, "champion_departed", champion_index=index)
-    assert "001NEW" in sig.evidence.summary and "email" in sig.evidence.summary
+    # the company by name, never its record id
+    assert "at Beta Works (matched on email)" in sig.evidence.summary
+    assert "001NEW" not in sig.evidence.summary
+    move = index.departures[sig.contact_id]
+    assert (move.new_account.name, move.new_title, move.from_account_name) == (
+        "Beta Works", "COO", old.name)
 
 
 @pytest.mark.parametrize(

@@ -74,13 +74,15 @@ def test_given_focus_account_when_documented_then_matches_golden(name, focus_fin
     check_golden(name, _all_documents(focus_findings, benchmark)[name])
 
 
-def test_given_same_input_when_documented_twice_then_identical_and_narrow(
+def test_given_same_input_when_documented_twice_then_identical_and_soft_wrapped(
     focus_findings, benchmark
 ):
     first = _all_documents(focus_findings, benchmark)
     assert first == _all_documents(focus_findings, benchmark)
     for text in first.values():
-        assert max(len(line) for line in text.splitlines()) <= 100
+        # one line per paragraph or bullet: Salesforce wraps to the window, so no line may
+        # continue a sentence begun on the line before it
+        assert not [line for line in text.splitlines() if line.strip()[:1].islower()]
         assert text.endswith("\n") and not text.endswith("\n\n")
 
 
@@ -91,7 +93,7 @@ def test_given_handoff_when_written_then_seed_001_sections_in_order(focus_findin
         "Account: Acme Robotics | Tier: T1",
         "Current ACV: $38,000 | Health Score: 82",
         "CS Owner: Jane Doe | Handoff Date: 2026-11-02",
-        "EXPANSION TYPE: Cross-sell",
+        "EXPANSION TYPE: Cross-sell (Data Connector)",
         "SIGNAL DETECTED:",
         "CUSTOMER NEED:",
         "KEY CONTACTS:",
@@ -104,7 +106,13 @@ def test_given_handoff_when_written_then_seed_001_sections_in_order(focus_findin
     assert "• Decision Maker: Lee Park, CFO (CS notes: Lee Park signs off)" in text
     assert "• Champion: Dana Kim, VP Operations" in text
     assert "• Day-to-day: Sam Ortiz, Analyst" in text
-    assert "• Budget: [not confirmed yet]" in text
+    assert "• Budget: not confirmed in qualification yet" in text
+    assert "• Account relationship since: 2021" in text
+    assert "  - Cut weekly report preparation from three days to two hours." in text
+    recommendation = text.split("CS RECOMMENDATION:\n", 1)[1]
+    assert "Have Dana Kim introduce the AE" in recommendation
+    assert "Gainsight" in recommendation  # the competitor named at this account
+    assert "[" not in text and "n/a" not in text
 
 
 def test_given_follow_up_task_when_qualified_then_fields_counted():
@@ -183,8 +191,9 @@ def test_given_outreach_when_drafted_then_marked_not_sent_for_the_ae(focus_findi
         ae_name="Alex Morgan",
         now=world.NOW,
     )
-    assert text.startswith("DRAFT — NOT SENT\nFor approval by Alex Morgan (AE).")
-    assert "Hi [first name]," in text
+    assert text.startswith("DRAFT — NOT SENT\nFor Alex Morgan (AE) to review, edit and send")
+    # no contact given: the draft picks one with a first name rather than "Hi [first name],"
+    assert "\nHi Robin,\n" in text and "[" not in text  # Robin Hale: the Marketing lead
     questions = [line for line in text.splitlines() if line.lstrip()[:3] in ("1) ", "2) ", "3) ")]
     assert len(questions) == 3
     for part in (

@@ -64,7 +64,7 @@ def test_given_focus_when_ranked_then_contacts_and_red_flags_listed(focus_map):
     marketing = next(h for h in top if h.title == "Cross-sell: Marketing Hub")
     assert marketing.contacts == ("003M", "003C", "003E")
     assert top[0].red_flags == (
-        "1 open high-priority case(s): 500H",
+        '1 open high-priority case: "Dashboard outage"',
         "Competitor mentioned: Gainsight named in case 500H on 2026-10-30",
     )
 
@@ -77,7 +77,7 @@ def test_given_risks_when_ranked_then_flags_name_them(focus_map):
     flags = _rank(focus_map, stakeholders=stakeholders, health=health)[0].red_flags
     assert "Health is Yellow (64)" in flags
     assert "No active champion on record" in flags
-    assert "Thin threading: 2 active contact(s)" in flags
+    assert "Thin threading: 2 active contacts" in flags
 
 
 @pytest.mark.parametrize(

@@ -50,7 +50,8 @@ def test_given_signal_type_picklist_then_api_values_are_the_signal_catalog_in_ti
 
 def test_given_picklists_then_default_values_are_designs() -> None:
     assert [v.org_value for v in field("account.tier").values] == ["T1", "T2", "T3"]
-    assert len(field("task.radar_action").values) == 15
+    # + play02_alert, handoff_review, qbr_meeting, account_plan_item, portfolio_actions
+    assert len(field("task.radar_action").values) == 20
     assert [v.value for v in field("account.expansion_readiness").values] == [
         "High", "Medium", "Low", "None"]
     assert [v.value for v in field("task.signal_strength").values] == [

@@ -116,3 +116,36 @@ def test_given_health_decline_on_t1_when_planned_then_both_owners_flagged_at_onc
     assert owners == ["0055g00000000AEAAA", "0055g00000000CSAAA"]
     assert all(w.fields[F.TASK_ACTIVITY_DATE] == NOW.date() + timedelta(days=1)
                for w in _tasks(plan, "health_decline"))
+
+
+def test_given_qbr_in_30_days_then_a_50_minute_meeting_for_ae_and_cs_unless_already_booked():
+    from detection.snapshot import Activity
+
+    qbr = NOW.date() + timedelta(days=30)
+    snap = snapshot(next_qbr_date=qbr, tier="T1")
+    plan = plan_account(snap, findings(play02=True), CTX, NOW, qbr_brief="agenda")
+    [event] = [w for w in plan.writes if w.object == "event"]
+    [invite] = [w for w in plan.writes if w.object == "event_relation"]
+    assert event.fields[F.EVENT_OWNER_ID] == snap.owner_id
+    assert event.fields[F.EVENT_START].date() == qbr and event.fields[F.EVENT_DURATION] == 50
+    assert invite.fields[F.EVENT_RELATION_RELATION_ID] == snap.csm_id
+    held = Activity("00U1", "Event", "QBR with Acme", None, None, qbr, None)
+    booked = plan_account(replace(snap, activities=(held,)), findings(play02=True), CTX, NOW,
+                          qbr_brief="agenda")
+    assert not [w for w in booked.writes if w.object == "event"]  # a person booked it already
+
+
+def test_given_t1_plan_then_calendar_tasks_keep_their_keys_on_the_next_days_scan():
+    from tests.plays.builders import role as make_role
+
+    roles = [make_role("0035g0000000001AAA", "Champion")]
+    found = replace(findings(roles=roles), stakeholders=replace(
+        findings().stakeholders, roles=tuple(roles), champions=("0035g0000000001AAA",),
+        thin_threading=True))
+    snap = snapshot(tier="T1")
+    today = plan_account(snap, found, CTX, NOW)
+    tomorrow = plan_account(snap, found, CTX, NOW + timedelta(days=1))
+    items = _tasks(today, "account_plan_item")
+    assert len(items) >= 2  # the champion 1:1 and the multi-threading step
+    assert [w.key for w in items] == [w.key for w in _tasks(tomorrow, "account_plan_item")]
+    assert any("Champion 1:1 (Ana Lee)" in w.fields[F.TASK_SUBJECT] for w in items)

@@ -32,7 +32,8 @@ def test_given_a_sized_deal_when_handed_off_then_type_amount_and_arithmetic_on_t
     document = fields[F.OPP_DESCRIPTION]
     assert "EXPANSION TYPE: Upsell" in document
     assert "ESTIMATED DEAL SIZE: $15,000" in document
-    assert "How: 50 seats x $300 contract price = $15,000; CS budget 'about $15K'" in document
+    assert ("Amount basis: 50 seats x $300 contract price = $15,000; CS budget 'about $15K'"
+            in document)
 
 
 def test_given_qualification_when_handed_off_then_each_field_lands_in_its_meddicc_field():

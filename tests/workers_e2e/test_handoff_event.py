@@ -68,8 +68,14 @@ def test_given_qualified_follow_up_when_event_arrives_five_times_then_one_opport
         assert worker.wait(timeout=300) == 0, worker.stderr.read()[-3000:]
 
         [follow_up] = org.store.query(
-            "SELECT Id, WhatId FROM Task WHERE Radar_Action__c = 'follow_up' "
+            "SELECT Id, WhatId, OwnerId FROM Task WHERE Radar_Action__c = 'follow_up' "
             "AND Priority = 'High' ORDER BY Id LIMIT 1")
+        # every Strong follow-up rang its owner's bell once (customNotificationAction)
+        strong = {t["Id"]: t["OwnerId"] for t in org.store.query(
+            "SELECT Id, OwnerId FROM Task WHERE Radar_Action__c = 'follow_up' "
+            "AND Priority = 'High'")}
+        bells = {n["targetId"]: n["recipientIds"] for n in org.stats()["notifications"]}
+        assert {t: bells.get(t) for t in strong} == {t: [o] for t, o in strong.items()}
         base = web(org)
         org.add_trigger({"name": "qualified", "object": "Task", "on": ["update"],
                          "when_fields_change": list(QUALIFICATION), "kind": "json_callout",
@@ -103,6 +109,7 @@ def test_given_qualified_follow_up_when_event_arrives_five_times_then_one_opport
 
         opportunities = _cs_opportunities(org, follow_up["WhatId"])
         assert len(opportunities) == 1, opportunities
+        assert len(org.stats()["notifications"]) == len(bells)  # replays rang nothing more
         [opportunity] = opportunities
         assert opportunity["StageName"] == "S2 - Qualification"
         assert opportunity["Expansion_Key__c"] == f"opp:{follow_up['Id']}"
@@ -115,7 +122,19 @@ def test_given_qualified_follow_up_when_event_arrives_five_times_then_one_opport
         [task] = org.store.query(format_soql("SELECT Status FROM Task WHERE Id = {}",
                                              follow_up["Id"]))
         assert task["Status"] == "Completed"
-        alignment = org.store.query(format_soql(
-            "SELECT Id FROM Task WHERE Radar_Action__c = 'handoff_alignment' AND WhatId = {}",
-            follow_up["WhatId"]))
-        assert len(alignment) == 1
+        assert_one_alignment_meeting(org, follow_up)
+
+
+def assert_one_alignment_meeting(org, follow_up: dict) -> None:
+    """Exactly one CS+AE alignment Event, owned by the AE, with the CS owner invited."""
+    [account] = org.store.query(format_soql("SELECT OwnerId FROM Account WHERE Id = {}",
+                                            follow_up["WhatId"]))
+    events = org.store.query(format_soql(
+        "SELECT Id, OwnerId, DurationInMinutes, StartDateTime FROM Event "
+        "WHERE Radar_Action__c = 'handoff_alignment' AND WhatId = {}", follow_up["WhatId"]))
+    assert len(events) == 1, events
+    [event] = events
+    assert event["OwnerId"] == account["OwnerId"] and event["DurationInMinutes"] == 15
+    invited = org.store.query(format_soql("SELECT RelationId FROM EventRelation WHERE EventId = {}",
+                                          event["Id"]))
+    assert [r["RelationId"] for r in invited] == [follow_up["OwnerId"]]
