@@ -113,6 +113,29 @@ def operations_block(doc: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _kinds(row: dict[str, Any]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in sorted(row.get("by_kind", {}).items()))
+
+
+def frugal_rows(doc: dict[str, Any], t: dict[str, Any]) -> list[str]:
+    """Issue 14's table: calls of each path around `radar sync`, by kind, vs the minimum."""
+    out = []
+    for size in sorted(int(k) for k in (doc.get("frugal") or {})):
+        rows = doc["frugal"][str(size)]["rows"]
+        for key, label in ((f"full@{size}", f"`radar sync --full`, {size:,} accounts"),
+                           ("incremental", f"`radar sync`, nothing changed ({size:,} accounts)"),
+                           ("account", f"`radar sync --account` (an event; {size:,} accounts)")):
+            row = rows.get(key)
+            if not row:
+                continue
+            name = {"incremental": f"frugal_incremental_{size}",
+                    "account": f"frugal_account_{size}"}.get(key, f"frugal_full_{size}")
+            goal = f"<= {row['goal']}: {_verdict(t.get(name))}" if row.get("goal") else "—"
+            out.append(f"| API calls: {label} | {row['calls']:,} ({_kinds(row)}); minimum "
+                       f"{row['minimum']}, ratio {row['ratio_to_minimum']} | {goal} |")
+    return out
+
+
 def readme_block(doc: dict[str, Any]) -> str:
     """The README's Benchmarks table: every figure with its target and verdict."""
     t = doc.get("targets") or target_rules.evaluate(doc)
@@ -152,6 +175,7 @@ def readme_block(doc: dict[str, Any]) -> str:
         rows.append(f"| incremental scan right after, nothing changed | {inc['api_calls']} calls "
                     f"({inc['objects_read']} objects), {inc['writes']} writes | <= 1 call per "
                     f"object, 0 writes: {_verdict(t.get('incremental_calls'))} |")
+    rows += frugal_rows(doc, t)
     for size in sorted(int(k) for k in (doc.get("full_scan") or {})):
         full = doc["full_scan"][str(size)]["full"]
         rows.append(f"| full scan (read + detect + write-back), {size:,} accounts | "

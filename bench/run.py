@@ -21,6 +21,9 @@ Sections (``--only`` / ``--skip``):
 - ``whitespace`` weighted white-space potential / ACV (median, p95) over a generated
                  2,000-account org; no account without a HIGH or MED cell above its ACV
                  (issue 15)
+- ``frugal``     the API calls of `radar sync --full`, an unchanged incremental and
+                 `radar sync --account` around the CLI, by kind, beside the computed
+                 minimum and the issue-14 goals (each size on a fresh org)
 
 The JSON is rewritten after every section, so an interrupted run keeps what it measured.
 A full run also refreshes the figures in README.md and docs/operations.md.
@@ -44,7 +47,7 @@ from bench.orgs import DEFAULT_CACHE, BenchOrg, bench_org
 from bench.ui import Ui
 
 SECTIONS = ("generator", "detection", "webhooks", "scan", "calls", "memory", "emulator",
-            "latency", "whitespace")
+            "latency", "whitespace", "frugal")
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,7 @@ class Plan:
     webhook_seconds: int
     emulator_write_calls: int
     whitespace_accounts: int = 2_000
+    frugal_sizes: tuple[int, ...] = (2_000, 10_000, 100_000)
 
 
 FULL = Plan(scan_sizes=(1_000, 10_000, 100_000), calls_size=10_000, memory_size=100_000,
@@ -73,7 +77,7 @@ QUICK = Plan(scan_sizes=(300, 1_000), calls_size=1_000, memory_size=1_000,
              emulator_sizes=(1_000,),
              latency_size=300, latency_samples=8, generator_accounts=2_000,
              generator_memory_accounts=1_000, detection_accounts=1_000, webhook_seconds=3,
-             emulator_write_calls=5, whitespace_accounts=500)
+             emulator_write_calls=5, whitespace_accounts=500, frugal_sizes=(300,))
 
 
 @dataclass
@@ -161,6 +165,21 @@ def _store_scan(run: Run, plan: Plan, chosen: set[str], size: int, pair: dict[st
         run.doc["scan_api_calls"] = report.calls_section(full, incremental)
 
 
+def _frugal(run: Run, plan: Plan, cache: Path | None) -> None:
+    """The issue-14 table, each size on a fresh org (its full scan must be the first)."""
+    from bench import frugal  # noqa: PLC0415 - heavy imports
+
+    for size in plan.frugal_sizes:
+        try:
+            with bench_org(size, cache_dir=cache, note=run.ui.log) as org:
+                run.section(f"frugal@{size}", lambda org=org: frugal.measure(org),
+                            lambda v: run.doc.setdefault("frugal", {}).__setitem__(
+                                str(v["accounts"]), v))
+        except Exception as exc:  # noqa: BLE001 - an org that cannot start: record, go on
+            run.doc.setdefault("errors", {})[f"frugal-org@{size}"] = f"{type(exc).__name__}: {exc}"
+        run.save()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse the options, run the chosen sections, write the JSON; exit 1 on a violated
     issue-3 assertion (or on any failed target with ``--strict``)."""
@@ -170,6 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", help=f"comma-separated sections: {','.join(SECTIONS)}")
     parser.add_argument("--skip", help="comma-separated sections to leave out")
     parser.add_argument("--sizes", help="scan sizes, e.g. 1000,10000 (overrides the plan)")
+    parser.add_argument("--frugal-sizes", help="sizes of the frugal section, e.g. 2000,10000")
     parser.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE,
                         help="where generated orgs are kept between runs")
     parser.add_argument("--no-cache", action="store_true", help="always generate the orgs")
@@ -183,6 +203,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.sizes:
         sizes = tuple(sorted(int(s) for s in args.sizes.split(",")))
         plan = Plan(**{**plan.__dict__, "scan_sizes": sizes})
+    if args.frugal_sizes:
+        plan = Plan(**{**plan.__dict__, "frugal_sizes": tuple(
+            sorted(int(s) for s in args.frugal_sizes.split(",")))})
     doc: dict[str, Any] = {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "mode": "quick" if args.quick else "full",
@@ -229,6 +252,8 @@ def main(argv: list[str] | None = None) -> int:
                 doc.setdefault("errors", {})[f"org@{size}"] = f"{type(exc).__name__}: {exc}"
                 traceback.print_exc(file=sys.stderr)
             run.save()
+        if "frugal" in chosen:
+            _frugal(run, plan, cache)
         run.save()
         write_docs = args.docs if args.docs is not None else not args.quick
         if write_docs:

@@ -72,6 +72,7 @@ def evaluate(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
             f"{MEMORY_LIMIT_MB:.0f} MB",
             peak if size == MEMORY_TARGET_ACCOUNTS else None,
             lambda mb: mb < MEMORY_LIMIT_MB, 3, memory_note),
+        **_frugal_targets(doc),
         "detection_throughput": _check(
             f"detection >= {DETECTION_MIN:,.0f} accounts/s on one core",
             _get(doc, "detection", "accounts_per_s"), lambda v: v >= DETECTION_MIN, 5),
@@ -93,6 +94,29 @@ def evaluate(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
             f"event to write-back p95 <= {LATENCY_MAX_P95_S:.0f} s",
             _get(doc, "event_latency", "p95_s"), lambda v: v <= LATENCY_MAX_P95_S, 8),
     }
+
+
+def _frugal_targets(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Issue 14: API calls of each path against its goal (the CLI around the emulator)."""
+    from bench.frugal import GOALS  # noqa: PLC0415 - one table of goals
+
+    out: dict[str, dict[str, Any]] = {}
+    sizes = doc.get("frugal") or {}
+    for size in sorted(int(s) for s in sizes):
+        rows = sizes[str(size)]["rows"]
+        full = rows.get(f"full@{size}") or {}
+        if f"full@{size}" in GOALS:
+            out[f"frugal_full_{size}"] = _check(
+                f"full scan of {size:,} accounts: <= {GOALS[f'full@{size}']} API calls",
+                full.get("calls"), lambda c, g=GOALS[f"full@{size}"]: c <= g, 14,
+                f"minimum {full.get('minimum')}; by kind {full.get('by_kind')}")
+        for path, label in (("incremental", "incremental sync, nothing changed"),
+                            ("account", "one account (an event)")):
+            row = rows.get(path) or {}
+            out[f"frugal_{path}_{size}"] = _check(
+                f"{label} at {size:,} accounts: <= {GOALS[path]} API calls", row.get("calls"),
+                lambda c, g=GOALS[path]: c <= g, 14, f"by kind {row.get('by_kind')}")
+    return out
 
 
 def failed(targets: dict[str, dict[str, Any]], hard_only: bool = False) -> list[str]:

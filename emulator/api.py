@@ -199,6 +199,7 @@ def run_subrequest(parent: ApiCall, method: str, url: str, body: Any, writer: Wr
     if not version_match:
         raise ApiError(404, "NOT_FOUND", "The requested resource does not exist")
     route, params = ROUTER.match(method, rest)
+    parent.org.usage.note_subrequest(route.kind, route.writes)
     raw = json.dumps(body).encode() if body is not None else b""
     call = ApiCall(parent.org, parent.session, version_match.group(1), method, rest,
                    dict(parse_qsl(parts.query)), parent.headers, raw, parent.conn, writer)

@@ -60,7 +60,7 @@ def ingest_jobs(call: ApiCall) -> ApiResponse:
 
 @ROUTER.add("GET PATCH DELETE", rf"jobs/ingest/{JOB}", "bulk2")
 def ingest_job(call: ApiCall, job_id: str) -> ApiResponse:
-    """GET status, PATCH state (UploadComplete runs the job, Aborted stops it), DELETE."""
+    """GET status, PATCH state (UploadComplete queues the job, Aborted stops it), DELETE."""
     job = _job(call, job_id, "ingest")
     if call.method == "DELETE":
         call.org.bulk.jobs.pop(job.id, None)
@@ -69,7 +69,7 @@ def ingest_job(call: ApiCall, job_id: str) -> ApiResponse:
         state = (call.json() or {}).get("state")
         if state == "UploadComplete" and job.state == "Open":
             job.state = "UploadComplete"
-            call.org.bulk.process(job, call.user_id)
+            call.org.bulk.ingest.start(job, call.user_id)  # processed asynchronously
         elif state == "Aborted" and job.state in ("Open", "UploadComplete"):
             job.state = "Aborted"
             header, rows = call.org.bulk._parse(job)

@@ -1,6 +1,6 @@
 """Bulk API 2.0 jobs: ingest jobs (CSV in, per-record results out) and query jobs (CSV
-pages with a locator). Ingest data is processed when the client marks the upload complete,
-in transactions of 200 records with one savepoint per record, so a failed record never
+pages with a locator). Ingest data is processed in the background once the client marks
+the upload complete (``bulk2_async``), in transactions of 200 records with one savepoint per record, so a failed record never
 leaves a partial write and the others succeed (as Salesforce processes Bulk 2.0 records)."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from emulator.bulk2_async import IngestRunner
 from emulator.errors import RecordError
 from emulator.ids import make_id
 from emulator.values import format_datetime
@@ -86,6 +87,7 @@ class BulkJobs:
         self.jobs: dict[str, Job] = {}
         self._seq = itertools.count(1)
         self._lock = threading.Lock()
+        self.ingest = IngestRunner(self, org.options.ingest_delay)
 
     def create(self, kind: str, user_id: str, version: str, **values: Any) -> Job:
         """A new job in state Open (ingest) or JobComplete (query: run at once)."""
@@ -106,11 +108,13 @@ class BulkJobs:
         return sum(1 for j in self.jobs.values() if j.kind == kind)
 
     def stop(self) -> None:
-        """Nothing runs in the background: ingest is processed on UploadComplete."""
+        """Stop the background ingest runner."""
+        self.ingest.stop()
 
     # -- ingest -------------------------------------------------------------------------------
-    def process(self, job: Job, user_id: str) -> None:
-        """Process an ingest job's uploaded CSV and record per-record results."""
+    def process(self, job: Job, user_id: str, final_state: str = "JobComplete") -> None:
+        """Process an ingest job's uploaded CSV and record per-record results (the runner
+        of ``bulk2_async`` calls it in the background; it marks the job complete)."""
         job.state = "InProgress"
         header, rows = self._parse(job)
         job.header = header
@@ -120,7 +124,7 @@ class BulkJobs:
             with self.org.store.writer(user_id) as writer:
                 for row in chunk:
                     self._one(job, writer, obj.name, header, row)
-        job.state = "JobComplete"
+        job.state = final_state
         job.modstamp = format_datetime(self.org.clock.now())
 
     def _parse(self, job: Job) -> tuple[list[str], list[list[str]]]:

@@ -24,6 +24,9 @@ class ApiUsage:
         self._day: date = clock.now().date()
         self._lock = threading.Lock()
         self.by_kind: Counter[str] = Counter()
+        # Composite subrequests by kind ("collections:write", "query:read"...): they
+        # cost no call of their own but show what a composite carried.
+        self.subrequests: Counter[str] = Counter()
         self.refused = 0
         self.faults: Counter[str] = Counter()
 
@@ -50,6 +53,11 @@ class ApiUsage:
             self._roll()
             return self._used
 
+    def note_subrequest(self, kind: str, writes: bool) -> None:
+        """Count one composite subrequest (no allowance: the composite was the call)."""
+        with self._lock:
+            self.subrequests[f"{kind}:{'write' if writes else 'read'}"] += 1
+
     def set(self, used: int | None = None, maximum: int | None = None) -> None:
         """Adjust the counter (control endpoint)."""
         with self._lock:
@@ -66,4 +74,5 @@ class ApiUsage:
         """Counts for the stats endpoint."""
         with self._lock:
             return {"api_used": self._used, "api_max": self.maximum, "by_kind": dict(self.by_kind),
+                    "subrequests": dict(self.subrequests),
                     "refused": self.refused, "faults": dict(self.faults)}

@@ -40,6 +40,7 @@ class EmulatorOptions:
     triggers_file: Path | None = None
     host: str = "127.0.0.1"
     port: int = 0
+    ingest_delay: float = 0.4  # Bulk API 2.0 ingest: seconds from UploadComplete to JobComplete
 
 
 def build_schema(options: EmulatorOptions) -> Schema:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import jwt
@@ -23,6 +22,7 @@ import requests
 from simple_salesforce import Salesforce
 
 from integration.errors import ADMIN_HINTS, Action, AuthenticationFailed, classify_response
+from integration.token_cache import SharedTokenCache, Token
 from service.settings import SalesforceSettings
 
 TOKEN_PATH = "/services/oauth2/token"  # noqa: S105 - a URL path, not a secret
@@ -56,15 +56,6 @@ class TimeoutSession(requests.Session):
             kwargs["verify"] = self.verify
         self.request_count += 1
         return super().request(method, url, *args, **kwargs)
-
-
-@dataclass(frozen=True)
-class Token:
-    """An access token and the instance it is valid for."""
-
-    access_token: str = field(repr=False)
-    instance_url: str
-    user_id: str | None = None  # last segment of the identity URL ("id"), when given
 
 
 def _post_token(session: requests.Session, login_url: str, data: dict[str, str],
@@ -165,14 +156,20 @@ class Connection:
         settings: how to reach the org.
         session: the HTTP session (built with ``make_session`` when None).
         on_auth: called once per token request (the gateway counts it as an ``auth`` call).
+        token_cache: the org's token shared across processes (None: one login per
+            Connection).
     """
 
     def __init__(self, settings: SalesforceSettings, session: requests.Session | None = None,
-                 on_auth: Callable[[], None] | None = None) -> None:
+                 on_auth: Callable[[], None] | None = None,
+                 token_cache: SharedTokenCache | None = None) -> None:
         self.settings = settings
         self.session = session or make_session(settings)
         self._on_auth = on_auth or (lambda: None)
+        self.token_cache = token_cache
         self._client: Salesforce | None = None
+        self._token: Token | None = None
+        self._refused: Token | None = None
         self.instance_url: str | None = None
         self.user_id: str | None = None  # the integration user (from the token's identity URL)
 
@@ -188,11 +185,26 @@ class Connection:
         assert self._client is not None
         return self._client
 
-    def authenticate(self) -> Salesforce:
-        """Get a fresh token and rebuild the client in session mode."""
+    def _login(self) -> Token:
         if self.settings.auth != "session":
             self._on_auth()
-        token = authenticate(self.settings, self.session)
+        return authenticate(self.settings, self.session)
+
+    def invalidate(self) -> None:
+        """The org refused the current token: never use it again (nor let other processes)."""
+        if self._token is not None:
+            self._refused = self._token
+            if self.token_cache is not None:
+                self.token_cache.drop(self._token)
+        self._client = None
+
+    def authenticate(self) -> Salesforce:
+        """Get a token (the shared one, else a login) and rebuild the client in session mode."""
+        if self.token_cache is not None and self.settings.auth != "session":
+            token = self.token_cache.fetch(self._login, refused=self._refused)
+        else:
+            token = self._login()
+        self._token, self._refused = token, None
         self.instance_url = token.instance_url.rstrip("/")
         self.user_id = token.user_id or self.user_id
         self._client = Salesforce(

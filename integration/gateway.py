@@ -34,6 +34,8 @@ from integration.errors import (
     classify,
     fail_fast,
 )
+from integration.own_writes import padded
+from integration.token_cache import SharedTokenCache
 from service.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -95,6 +97,8 @@ class SalesforceGateway:
         self.sleep = sleep
         self.poll_sleep = poll_sleep
         self.server_time: datetime | None = None
+        # Spans (org clock) of this gateway's write calls: see integration.own_writes.
+        self.write_spans: list[tuple[datetime, datetime]] = []
         self._describes: dict[str, dict[str, Any]] = {}
         self.connection._on_auth = lambda: self.ledger.add("auth")
         hooks = self.connection.session.hooks.setdefault("response", [])
@@ -106,9 +110,12 @@ class SalesforceGateway:
                       policy: RetryPolicy | None = None,
                       sleep: Callable[[float], None] = DEFAULT_SLEEP,
                       poll_sleep: Callable[[float], None] = time.sleep,
-                      max_calls: int | None = None) -> SalesforceGateway:
-        """A gateway for the org of ``settings`` (nothing is sent until the first call)."""
-        connection = Connection(settings.salesforce, session or make_session(settings.salesforce))
+                      max_calls: int | None = None,
+                      token_cache: SharedTokenCache | None = None) -> SalesforceGateway:
+        """A gateway for the org of ``settings`` (nothing is sent until the first call);
+        with ``token_cache`` it shares the org's OAuth token with other processes."""
+        connection = Connection(settings.salesforce, session or make_session(settings.salesforce),
+                                token_cache=token_cache)
         budget = ApiBudget(settings.api_budget_percent, max_calls=max_calls)
         return cls(connection, budget, policy=policy, sleep=sleep, poll_sleep=poll_sleep)
 
@@ -165,7 +172,7 @@ class SalesforceGateway:
                     # One re-authentication per call: a second 401 means bad credentials.
                     reauthenticated = True
                     log.info("session expired; re-authenticating once and replaying")
-                    self.connection._client = None
+                    self.connection.invalidate()
                     continue
                 if verdict.action is Action.RETRY and attempt + 1 < self.policy.max_attempts:
                     delay = self.policy.delay(attempt)
@@ -230,6 +237,13 @@ class SalesforceGateway:
                 "describe", lambda sf: sf.restful(f"sobjects/{sobject}/describe"))
         return self._describes[key]
 
+    def prime_describes(self, describes: Mapping[str, Any]) -> None:
+        """Seed the describe cache with results kept elsewhere (the Redis cache of the
+        preflight), so a Bulk API read does not describe its object again."""
+        for sobject, described in describes.items():
+            if described:
+                self._describes.setdefault(sobject.lower(), described)
+
     def rest(self, method: str, path: str, kind: str, *,
              before_retry: Callable[[], None] | None = None, **kwargs: Any) -> Any:
         """A JSON REST call relative to ``/services/data/vXX.X/`` (composite, jobs...)."""
@@ -270,9 +284,33 @@ class SalesforceGateway:
 
         return self.call(kind, fetch)
 
+    def writing(self, fn: Callable[[], T]) -> T:
+        """Run ``fn`` (write calls) and remember its span on the org's clock."""
+        self.ensure_authenticated()  # the token reply's Date sets the org's clock
+        before = self.now()
+        try:
+            return fn()
+        finally:
+            self.write_spans.append(padded(before, self.now()))
+
     def ensure_authenticated(self) -> None:
         """Authenticate now if needed (unmetered), so ``user_id`` and ``now`` are the org's."""
         self._client()
+        if self.server_time is None:
+            self._read_org_clock()
+
+    def _read_org_clock(self) -> None:
+        """A token from the shared cache brings no response, so no ``Date`` header: read the
+        org's clock from the Versions resource (``GET /services/data/``, which needs no
+        authentication and counts toward no limit — REST API Developer Guide, "Versions")."""
+        instance = self.connection.instance_url
+        if not instance:
+            return
+        try:
+            self.connection.session.get(instance + "/services/data/",
+                                        headers={"Accept": "application/json"})
+        except requests.RequestException as exc:
+            log.info("could not read the org's clock: %s", exc)
 
     @property
     def user_id(self) -> str | None:

@@ -2,7 +2,8 @@
 
 Strategy (per object of the ReadSpec):
 
-1. One ``SELECT COUNT() FROM Obj`` decides the API.
+1. One ``SELECT COUNT() FROM Obj`` decides the API; the probes of all objects travel
+   five to a ``POST composite`` call (the whole composite counts as one API call).
 2. REST when count <= ``bulk_threshold``: one SOQL ordered by the account path
    (``ORDER BY AccountId, Id``), paged at 2,000 (``Sforce-Query-Options: batchSize=2000``,
    the default and maximum page, SOQL and SOSL Reference "Change the Batch Size in
@@ -39,6 +40,7 @@ from integration.gateway import PAGE_SIZE, check_api_name
 
 BULK_THRESHOLD = 20_000  # above this count an object is read with Bulk API 2.0
 BULK_MAX_RECORDS = 50_000  # rows per Bulk API 2.0 result page (maxRecords)
+COUNTS_PER_CALL = 5  # COUNT() probes per composite call (at most 5 query subrequests)
 IN_CHUNK = 200  # ids per `IN (...)` list: ~4 KB of URI, far below the 16 KB limit
 
 # (parent sobject, child sobject) -> child relationship name, for subquery folding.
@@ -46,6 +48,18 @@ FOLDABLE: Mapping[tuple[str, str], str] = {
     ("Opportunity", "OpportunityLineItem"): "OpportunityLineItems",
     ("Opportunity", "OpportunityContactRole"): "OpportunityContactRoles",
     ("Opportunity", "OpportunityCompetitor"): "OpportunityCompetitors",
+}
+# Account children a few accounts' read (events, `radar sync --account`) folds into the
+# Account query as subqueries: child sobject -> (relationship, lookup field to Account).
+# Tasks and Events are not among them: their Account relationship is WhatId, while the
+# scan ties them to an account by AccountId.
+ACCOUNT_FOLDABLE: Mapping[str, tuple[str, str]] = {
+    "Contact": ("Contacts", "AccountId"),
+    "Case": ("Cases", "AccountId"),
+    "Asset": ("Assets", "AccountId"),
+    "AccountContactRelation": ("AccountContactRelations", "AccountId"),
+    "AccountHistory": ("Histories", "AccountId"),
+    "Product_Usage__c": ("Product_Usages__r", "Account__c"),
 }
 # Objects without SystemModstamp: history rows are immutable, CreatedDate tells their age.
 MODSTAMP_OVERRIDES: Mapping[str, str] = {"AccountHistory": "CreatedDate",
@@ -102,6 +116,16 @@ def fold_parent(child: ObjectRead, spec: ReadSpec) -> ObjectRead | None:
     return None
 
 
+def account_relationship(child: ObjectRead) -> str | None:
+    """The Account child relationship that can carry ``child`` as a subquery, if any."""
+    fold = ACCOUNT_FOLDABLE.get(child.sobject)
+    if fold is None or child.account_path != fold[1]:
+        return None
+    if any("." in f and not f.startswith("Account.") for f in child.fields):
+        return None  # other parent paths cannot be restored from the Account
+    return fold[0]
+
+
 def strategies(spec: ReadSpec, counts: Mapping[str, int],
                options: ReadOptions = ReadOptions()) -> dict[str, Api]:
     """The API per logical object given the parents' counts (folded children need none)."""
@@ -119,22 +143,26 @@ def planned_calls(counts: Mapping[str, int], spec: ReadSpec | None = None,
                   options: ReadOptions = ReadOptions()) -> int:
     """Fewest API calls a full scan of objects with ``counts`` rows can spend.
 
-    Sum over objects: REST 1 + max(1, ceil(n/2000)); Bulk 1 + 3 + max(1, ceil(n/50000));
-    folded child 0 (its rows ride in its parent's pages). Without ``spec`` every key of
-    ``counts`` is read on its own (no folding). Authentication is not metered.
+    Sum over objects: REST max(1, ceil(n/2000)); Bulk 3 + max(1, ceil(n/50000)); folded
+    child 0 (its rows ride in its parent's pages); plus the COUNT() probes of the objects
+    not folded, five to a composite call. Without ``spec`` every key of ``counts`` is read
+    on its own (no folding). Authentication is not metered.
     """
     if spec is None:
         spec = ReadSpec(tuple(ObjectRead(k, k, ("Id",)) for k in counts))
     apis = strategies(spec, counts, options)
     total = 0
+    counted = 0
     for obj in spec.objects:
         n = counts.get(obj.logical, 0)
         api = apis[obj.logical]
         if api == "rest":
-            total += 1 + rest_pages(n, options)
+            total += rest_pages(n, options)
+            counted += 1
         elif api == "bulk":
-            total += 1 + bulk_steps(n, options)
-    return total
+            total += bulk_steps(n, options)
+            counted += 1
+    return total + math.ceil(counted / COUNTS_PER_CALL)
 
 
 def naive_calls(accounts: int, child_objects: int, records_written: int) -> int:
@@ -231,13 +259,16 @@ def normalize_stamp(value: Any) -> str | None:
 
 
 def build_changes(obj: ObjectRead, window_from: datetime, window_to: datetime,
-                  ignore_user: str | None = None, deleted_flag: bool = False) -> str:
+                  own_user: str | None = None, deleted_flag: bool = False,
+                  own_spans: Sequence[tuple[datetime, datetime]] = ()) -> str:
     """Id, account key and stamp of ``obj`` rows changed in the half-open window [from, to).
 
-    ``ignore_user``: the integration user's id; rows it modified last are its own
-    write-back echoing, not news (without this, every write would bring its account back
-    into the next incremental scan). ``deleted_flag``: select ``IsDeleted`` too (for a
-    ``queryAll`` that returns deleted rows; not every object has the field, User has not).
+    ``own_user`` and ``own_spans``: the integration user's id and the spans of the
+    service's own write calls (``integration.own_writes``); rows that user stamped inside
+    one of the spans are the write-back's echo, not news, and are left out. Rows it
+    stamped at any other moment (another integration as the same user, a script) are
+    news. ``deleted_flag``: select ``IsDeleted`` too (for a ``queryAll`` that returns
+    deleted rows; not every object has the field, User has not).
     """
     stamp = stamp_field(obj)
     key = check_api_name(_key_field(obj))
@@ -245,9 +276,13 @@ def build_changes(obj: ObjectRead, window_from: datetime, window_to: datetime,
     soql = format_soql(
         "SELECT {:literal} FROM {:literal} WHERE {:literal} >= {} AND {:literal} < {}",
         select, check_api_name(obj.sobject), stamp, window_from, stamp, window_to)
-    if ignore_user:
+    spans = [(s, e) for s, e in own_spans if s < window_to and e >= window_from]
+    if own_user and spans:
         by = "CreatedById" if stamp == "CreatedDate" else "LastModifiedById"
-        soql += format_soql(" AND {:literal} != {}", by, ignore_user)
+        outside = " AND ".join(
+            format_soql("({:literal} < {} OR {:literal} > {})", stamp, start, stamp, end)
+            for start, end in spans)
+        soql += format_soql(" AND ({:literal} != {}", by, own_user) + f" OR ({outside}))"
     if obj.where:
         soql += f" AND ({obj.where})"
     return soql

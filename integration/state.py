@@ -8,6 +8,7 @@ Keys (``org_key`` = ``RADAR_ORG_KEY``):
 - ``radar:{org_key}:watermark:{object}`` ISO-8601 UTC SystemModstamp upper bound already read.
 - ``radar:{org_key}:recent:{object}``    hash id -> stamp of rows read inside the look-back
   margin of the last completed scan (so the margin does not re-read them as news).
+- ``radar:{org_key}:own_writes``         spans of our own write calls (``own_writes``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import redis
 
 from integration.budget import CALL_KINDS, CallLedger
 from integration.contracts import RecordWrite
+from integration.own_writes import OwnWriteLog
 
 RUNS_KEPT = 500
 
@@ -92,6 +94,7 @@ class RunStore:
     def __init__(self, conn: redis.Redis, org_key: str) -> None:
         self.conn = conn
         self.prefix = f"radar:{org_key}"
+        self.own_writes = OwnWriteLog(conn, org_key)
 
     # -- runs ---------------------------------------------------------------------------
 

@@ -72,10 +72,12 @@ class SyncRun:
         flush_writes: apply writes once this many are buffered (a multiple of 200 keeps
             collections full).
         lookback: margin subtracted from the watermark for incremental windows.
-        ignore_own_changes: incremental scans skip rows the integration user modified last
-            (its own write-back). Trade-off: a human edit made between our read and our
-            write of the same record is seen by the next full scan, not the next
-            incremental one — schedule a periodic full scan (e.g. nightly).
+        ignore_own_changes: incremental scans skip rows the integration user stamped
+            while the service itself was writing (``integration.own_writes``): the
+            write-back's echo. Rows it stamped at any other moment, and rows of any other
+            user, are news. Trade-off: a person's edit of a record the service writes
+            moments later (between our read and our write) carries our stamp; the next
+            full scan sees it — schedule one periodically (e.g. nightly).
     """
 
     def __init__(self, gateway: SalesforceGateway, spec: ReadSpec, store: RunStore,
@@ -124,6 +126,8 @@ class SyncRun:
             log.error("sync failed: %s", exc)
             raise
         finally:
+            self.store.own_writes.add(self.gateway.write_spans)
+            self.gateway.write_spans.clear()
             report.calls = self.gateway.ledger.as_dict()
             self.store.save_ledger(run_id, self.gateway.ledger)
             self.store.finish_run(run_id, report.status, self.gateway.now(), report.message,
@@ -171,7 +175,9 @@ class SyncRun:
         seen = self.store.recent([o.sobject for o in self.spec.objects])
         try:
             own = self.gateway.user_id if self.ignore_own_changes else None
-            changed, _portfolio = reader.changed_account_ids(windows, own, seen)
+            earliest = min(start for start, _ in windows.values())
+            spans = self.store.own_writes.overlapping(earliest, now)
+            changed, _portfolio = reader.changed_account_ids(windows, own, seen, spans)
             report.deleted_accounts = sorted(reader.deleted_account_ids)
             if changed:
                 self._process(reader, reader.bundles_for(changed), report, state)

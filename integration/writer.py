@@ -5,10 +5,12 @@ Per (operation, object): updates diff against ``current`` (or the org's values, 
 external ids up, so existing records are diffed like updates and only new ones go to
 ``PATCH composite/sobjects/{Obj}/{ExtField}``; create-once writes query their dedupe keys
 (``SELECT Id, Key FROM Task WHERE Key IN (...)``, 200 keys a query) and create only the
-missing; plain creates with a ``natural_key`` are looked up the same way. Writes go in
-sObject Collections of 200 (allOrNone false), or one Bulk API 2.0 ingest job above the
-bulk threshold. Record-level RETRY errors (UNABLE_TO_LOCK_ROW) are re-sent for those
-records only. Replaying the same writes therefore writes nothing the second time.
+missing; plain creates with a ``natural_key`` are looked up the same way. The lookups of a
+dependency stage are sent together, five queries to a ``POST composite`` call, and its
+writes in sObject Collections of 200 (allOrNone false), five to a composite call
+(``write_send``), or one Bulk API 2.0 ingest job above the bulk threshold. Record-level
+RETRY errors (UNABLE_TO_LOCK_ROW) are re-sent for those records only. Replaying the same
+writes therefore writes nothing the second time.
 """
 
 from __future__ import annotations
@@ -21,23 +23,21 @@ from typing import Any
 from simple_salesforce import format_soql
 
 from integration.budget import BudgetExhausted
-from integration.bulk_ingest import bulk_ingest
+from integration.composite import composite_queries
 from integration.contracts import Record, RecordError, RecordWrite, WriteOutcome
-from integration.errors import Action, SalesforceFailure, record_action
 from integration.gateway import SalesforceGateway, check_api_name
 from integration.write_plan import (
     chunks,
-    collection_body,
     dependency_stages,
     diff_fields,
     diff_outcome,
     human_edit_error,
     link_parents_by_external_id,
     resolve_refs,
-    result_errors,
     same_value,
     twin_key,
 )
+from integration.write_send import CollectionSender, Send, WaitingCollection
 
 log = logging.getLogger(__name__)
 
@@ -45,19 +45,45 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class WriteOptions:
     collection_size: int = 200  # sObject Collections maximum
-    bulk_threshold: int = 2000  # more records than this of one kind: Bulk API 2.0 ingest
+    # More records than this of one kind go to a Bulk API 2.0 ingest job. Measured cost:
+    # a job takes create + upload + close + >= 2 polls (the org processes it
+    # asynchronously) + successful + failed results = 8 calls or more, while composite
+    # writes take ceil(n / 1,000); the job is cheaper only above ~8,000 records.
+    bulk_threshold: int = 8000
     record_retry_attempts: int = 5
     in_chunk: int = 200  # keys per lookup query (URI length stays ~5 KB)
 
 
-@dataclass
-class _Send:
-    """One record to send: the write's index, the write, and the body fields."""
+@dataclass(frozen=True)
+class KnownKeys:
+    """Dedupe keys of one object already known, so create-once writes need no lookup.
 
-    index: int
-    write: RecordWrite
-    body: dict[str, Any]
-    note: tuple[RecordError, ...] = ()
+    Attributes:
+        sobject, key_field: the writes it answers (e.g. Task, Expansion_Key__c).
+        existing: key -> record id of records known to exist.
+        complete_for: record ids (15-character form) of parents whose records the caller
+            read in full *and* re-checked for creations since that read; a key absent
+            from ``existing`` whose write hangs off one of these parents (``parent_field``)
+            is known not to exist. Any other write is looked up as usual.
+        parent_field: the field of the write that names the parent (WhatId).
+    """
+
+    sobject: str
+    key_field: str
+    existing: Mapping[str, str]
+    complete_for: frozenset[str] = frozenset()
+    parent_field: str = "WhatId"
+
+    def answers(self, sobject: str, key_field: str) -> bool:
+        return (sobject.lower(), key_field.lower()) == (self.sobject.lower(),
+                                                       self.key_field.lower())
+
+    def knows(self, write: RecordWrite) -> bool:
+        """True when the existence of ``write``'s key needs no lookup."""
+        if write.dedupe_key in self.existing:
+            return True
+        parent = write.fields.get(self.parent_field)
+        return isinstance(parent, str) and parent[:15] in self.complete_for
 
 
 def _id_key(value: str) -> str:
@@ -84,15 +110,23 @@ class RecordWriter:
         self.options = options
         self.exhausted: BudgetExhausted | None = None
         self._created: set[str] = set()  # ids created by the current apply()
+        self._known: KnownKeys | None = None
+        self._prefetched: dict[str, list[Record]] = {}  # lookup SOQL -> rows (this stage)
+        self._sender = CollectionSender(gateway, options.record_retry_attempts)
 
-    def apply(self, writes: Sequence[RecordWrite]) -> list[WriteOutcome]:
+    def apply(self, writes: Sequence[RecordWrite],
+              known: KnownKeys | None = None) -> list[WriteOutcome]:
         """Apply ``writes``; one outcome per write, in the order given.
+
+        ``known`` answers create-once lookups from data the caller already holds (a full
+        scan's read of every Task of the chunk's accounts); the rest are looked up.
 
         Writes the budget did not allow come back ``deferred`` (their parent refs resolved
         where possible) and ``self.exhausted`` holds the reason.
         """
         self.exhausted = None
         self._created = set()
+        self._known = known
         originals = writes
         writes = link_parents_by_external_id(writes)
         outcomes: dict[int, WriteOutcome] = {}
@@ -135,6 +169,10 @@ class RecordWriter:
         for i, w in ready:
             key_field = w.external_id_field or w.dedupe_field or ",".join(w.natural_key)
             groups.setdefault((w.op, check_api_name(w.sobject), key_field), []).append((i, w))
+        self._prefetched = {}
+        self._sender.queued = []
+        self._after_flush: list[Callable[[], None]] = []
+        self._prefetch(groups)
         for (op, sobject, key_field), items in groups.items():
             if op == "update":
                 self._updates(sobject, items, outcomes)
@@ -146,25 +184,91 @@ class RecordWriter:
                 self._creates(sobject, items, outcomes)
             else:
                 raise ValueError(f"unknown write op {op!r}")
+        self._prefetched = {}
+        self._sender.flush(outcomes)
+        for settle in self._after_flush:
+            settle()
+
+    def _lookup_soqls(self, sobject: str, key_field: str, values: Sequence[Any],
+                      fields: Sequence[str]) -> list[str]:
+        """The queries of one lookup: <= ``in_chunk`` keys each."""
+        select = ", ".join(dict.fromkeys(check_api_name(f) for f in ("Id", key_field, *fields)))
+        distinct = list(dict.fromkeys(v for v in values if v is not None))
+        return [format_soql("SELECT {:literal} FROM {:literal} WHERE {:literal} IN {}",
+                            select, sobject, check_api_name(key_field), list(chunk))
+                for chunk in chunks(distinct, self.options.in_chunk)]
 
     def _lookup(self, sobject: str, key_field: str, values: Sequence[Any],
                 fields: Sequence[str], unique: bool = True) -> Any:
         """Existing records whose ``key_field`` is in ``values`` (<= in_chunk per query).
 
+        Queries the stage prefetched in composite calls are answered from there (once);
+        others (re-checks after a lost reply) are sent on their own.
         Returns key -> record when ``unique``, else the list of records.
         """
-        select = ", ".join(dict.fromkeys(check_api_name(f) for f in ("Id", key_field, *fields)))
         found: dict[Any, Record] = {}
         rows: list[Record] = []
-        distinct = list(dict.fromkeys(v for v in values if v is not None))
-        for chunk in chunks(distinct, self.options.in_chunk):
-            soql = format_soql("SELECT {:literal} FROM {:literal} WHERE {:literal} IN {}",
-                               select, sobject, check_api_name(key_field), list(chunk))
-            for record in self.gateway.iter_records(soql):
+        for soql in self._lookup_soqls(sobject, key_field, values, fields):
+            records = self._prefetched.pop(soql, None)
+            for record in records if records is not None else self.gateway.iter_records(soql):
                 value = record.get(key_field)
                 found[_id_key(value) if key_field == "Id" else value] = record
                 rows.append(record)
         return found if unique else rows
+
+    def _prefetch(self, groups: Mapping[tuple[str, str, str], list[tuple[int, RecordWrite]]]
+                  ) -> None:
+        """Send every lookup the stage's groups will make, five queries per composite call."""
+        soqls: list[str] = []
+        for (op, sobject, key_field), items in groups.items():
+            for lookup in self._lookups_of(op, sobject, key_field, items):
+                soqls.extend(self._lookup_soqls(sobject, *lookup))
+        soqls = list(dict.fromkeys(soqls))
+        if len(soqls) > 1:
+            self._prefetched.update(zip(soqls, composite_queries(self.gateway, soqls),
+                                        strict=True))
+
+    def _lookups_of(self, op: str, sobject: str, key_field: str,
+                    items: list[tuple[int, RecordWrite]]
+                    ) -> list[tuple[str, list[Any], list[str]]]:
+        """(key field, values, fields) of the lookups ``op`` will make (see the ops below)."""
+        if op == "update":
+            unknown = [w for _, w in items if not _covers(w.current, w.fields)]
+            if not unknown:
+                return []
+            return [("Id", [w.record_id for w in unknown],
+                     sorted({f for w in unknown for f in w.fields}))]
+        if op == "upsert":
+            return [(key_field, [w.external_id for _, w in items],
+                     sorted({f for _, w in items for f in w.fields}))]
+        if op == "create_once":
+            return [(key_field, [w.dedupe_key for w in self._unknown(sobject, key_field, items)],
+                     [])]
+        if op == "create":
+            return [(lead, values, fields)
+                    for lead, (values, fields) in self._twin_lookups(items).items()]
+        return []
+
+    def _unknown(self, sobject: str, key_field: str,
+                 items: list[tuple[int, RecordWrite]]) -> list[RecordWrite]:
+        """The create-once writes whose key must be looked up in the org."""
+        known = self._known
+        if known is None or not known.answers(sobject, key_field):
+            return [w for _, w in items]
+        return [w for _, w in items if not known.knows(w)]
+
+    def _twin_lookups(self, items: list[tuple[int, RecordWrite]]
+                      ) -> dict[str, tuple[list[Any], list[str]]]:
+        """Lookup field -> (parent values, fields to match) for twins of plain creates."""
+        lookups: dict[str, set[str]] = {}
+        for _, w in items:
+            lead, key = twin_key(w)
+            parent = w.fields.get(lead) if lead else None
+            # A parent created moments ago in this apply cannot have children yet.
+            if lead and parent is not None and _id_key(str(parent)) not in self._created:
+                lookups.setdefault(lead, set()).update(key)
+        return {lead: ([w.fields.get(lead) for _, w in items if twin_key(w)[0] == lead],
+                       sorted(key_fields)) for lead, key_fields in lookups.items()}
 
     # -- operations --------------------------------------------------------------------------
 
@@ -176,7 +280,7 @@ class RecordWriter:
         if unknown:
             fields = sorted({f for w in unknown for f in w.fields})
             current = self._lookup(sobject, "Id", [w.record_id for w in unknown], fields)
-        sends: list[_Send] = []
+        sends: list[Send] = []
         for i, w in items:
             if not w.record_id:
                 outcomes[i] = WriteOutcome(w, "failed", errors=(RecordError(
@@ -193,19 +297,19 @@ class RecordWriter:
                 outcomes[i] = done
                 continue
             note = (human_edit_error(diff.skipped_human_edit),) if diff.skipped_human_edit else ()
-            sends.append(_Send(i, w, {"Id": w.record_id, **diff.changed}, note))
+            sends.append(Send(i, w, {"Id": w.record_id, **diff.changed}, note))
         self._send("update", sobject, sends, outcomes)
 
     def _upserts(self, sobject: str, ext_field: str, items: list[tuple[int, RecordWrite]],
                  outcomes: dict[int, WriteOutcome]) -> None:
         fields = sorted({f for _, w in items for f in w.fields})
         existing = self._lookup(sobject, ext_field, [w.external_id for _, w in items], fields)
-        updates: list[_Send] = []
-        inserts: list[_Send] = []
+        updates: list[Send] = []
+        inserts: list[Send] = []
         for i, w in items:
             org = existing.get(w.external_id)
             if org is None:
-                inserts.append(_Send(i, w, {**w.fields, ext_field: w.external_id}))
+                inserts.append(Send(i, w, {**w.fields, ext_field: w.external_id}))
                 continue
             diff = diff_fields(w.fields, org, w.guard, w.memo_field)
             done = diff_outcome(w, diff, org["Id"])
@@ -214,15 +318,18 @@ class RecordWriter:
             else:
                 note = (human_edit_error(diff.skipped_human_edit),) if diff.skipped_human_edit \
                     else ()
-                updates.append(_Send(i, w, {"Id": org["Id"], **diff.changed}, note))
+                updates.append(Send(i, w, {"Id": org["Id"], **diff.changed}, note))
         self._send("update", sobject, updates, outcomes)
         self._send("upsert", sobject, inserts, outcomes, ext_field=ext_field)
 
     def _create_once(self, sobject: str, key_field: str, items: list[tuple[int, RecordWrite]],
                      outcomes: dict[int, WriteOutcome]) -> None:
-        existing = self._lookup(sobject, key_field, [w.dedupe_key for _, w in items], ())
+        unknown = self._unknown(sobject, key_field, items)
+        existing = self._lookup(sobject, key_field, [w.dedupe_key for w in unknown], ())
+        if self._known is not None and self._known.answers(sobject, key_field):
+            existing.update({k: {"Id": v} for k, v in self._known.existing.items()})
         first: dict[Any, int] = {}
-        sends: list[_Send] = []
+        sends: list[Send] = []
         duplicates: list[tuple[int, RecordWrite]] = []
         for i, w in items:
             if w.dedupe_key in existing:
@@ -231,9 +338,9 @@ class RecordWriter:
                 duplicates.append((i, w))  # same key twice in one plan: create it once
             else:
                 first[w.dedupe_key] = i
-                sends.append(_Send(i, w, {**w.fields, key_field: w.dedupe_key}))
+                sends.append(Send(i, w, {**w.fields, key_field: w.dedupe_key}))
 
-        def recheck(pending: list[_Send]) -> list[_Send]:
+        def recheck(pending: list[Send]) -> list[Send]:
             # A create whose reply was lost may have happened: look before sending again.
             found = self._lookup(sobject, key_field, [s.write.dedupe_key for s in pending], ())
             for s in pending:
@@ -243,131 +350,43 @@ class RecordWriter:
             return [s for s in pending if s.write.dedupe_key not in found]
 
         self._send("create", sobject, sends, outcomes, key_field=key_field, recheck=recheck)
-        for i, w in duplicates:
-            twin = outcomes.get(first[w.dedupe_key])
-            if twin is not None:
-                outcomes[i] = WriteOutcome(w, "unchanged", twin.record_id, twin.errors)
+
+        def settle_duplicates() -> None:
+            for i, w in duplicates:
+                twin = outcomes.get(first[w.dedupe_key])
+                if twin is not None:
+                    outcomes[i] = WriteOutcome(w, "unchanged", twin.record_id, twin.errors)
+
+        self._after_flush.append(settle_duplicates)
 
     def _creates(self, sobject: str, items: list[tuple[int, RecordWrite]],
                  outcomes: dict[int, WriteOutcome]) -> None:
         """Plain inserts; a twin already in the org (same parent, same values) is kept."""
-        lookups: dict[str, set[str]] = {}
-        for _, w in items:
-            lead, key = twin_key(w)
-            parent = w.fields.get(lead) if lead else None
-            # A parent created moments ago in this apply cannot have children yet.
-            if lead and parent is not None and _id_key(str(parent)) not in self._created:
-                lookups.setdefault(lead, set()).update(key)
         existing: list[Record] = []
-        for lead, key_fields in lookups.items():
-            values = [w.fields.get(lead) for _, w in items if twin_key(w)[0] == lead]
-            existing.extend(self._lookup(sobject, lead, values, sorted(key_fields),
-                                         unique=False))
-        sends: list[_Send] = []
+        for lead, (values, key_fields) in self._twin_lookups(items).items():
+            existing.extend(self._lookup(sobject, lead, values, key_fields, unique=False))
+        sends: list[Send] = []
         for i, w in items:
             lead, key = twin_key(w)
             match = next((r for r in existing if lead and _matches(r, w.fields, key)), None)
             if match is not None:
                 outcomes[i] = WriteOutcome(w, "unchanged", match["Id"])
             else:
-                sends.append(_Send(i, w, dict(w.fields)))
+                sends.append(Send(i, w, dict(w.fields)))
         self._send("create", sobject, sends, outcomes)
 
     # -- sending -----------------------------------------------------------------------------
 
-    def _send(self, mode: str, sobject: str, sends: list[_Send],
+    def _send(self, mode: str, sobject: str, sends: list[Send],
               outcomes: dict[int, WriteOutcome], *, ext_field: str | None = None,
               key_field: str | None = None,
-              recheck: Callable[[list[_Send]], list[_Send]] | None = None) -> None:
+              recheck: Callable[[list[Send]], list[Send]] | None = None) -> None:
+        """Large groups go to a Bulk API 2.0 job now; the rest is queued in collections of
+        200 for the sender to pack into composite calls."""
         if not sends:
             return
         bulk_key = "Id" if mode == "update" else ext_field or key_field
         if len(sends) > self.options.bulk_threshold and bulk_key:
-            sends = self._send_bulk(mode, sobject, sends, outcomes, bulk_key, ext_field)
+            sends = self._sender.send_bulk(mode, sobject, sends, outcomes, bulk_key, ext_field)
         for chunk in chunks(sends, self.options.collection_size):
-            self._send_collection(mode, sobject, list(chunk), outcomes, ext_field, recheck)
-
-    def _status(self, mode: str, result: Mapping[str, Any]) -> str:
-        if mode == "update":
-            return "updated"
-        if mode == "upsert":
-            return "created" if result.get("created", True) else "updated"
-        return "created"
-
-    def _send_collection(self, mode: str, sobject: str, pending: list[_Send],
-                         outcomes: dict[int, WriteOutcome], ext_field: str | None,
-                         recheck: Callable[[list[_Send]], list[_Send]] | None) -> None:
-        method, path = {"update": ("PATCH", "composite/sobjects"),
-                        "upsert": ("PATCH", f"composite/sobjects/{sobject}/{ext_field}"),
-                        "create": ("POST", "composite/sobjects")}[mode]
-        last_errors: dict[int, tuple[RecordError, ...]] = {}
-        for attempt in range(self.options.record_retry_attempts):
-            results, pending = self._post(method, path, sobject, pending, recheck)
-            if len(results or []) != len(pending):
-                raise SalesforceFailure("BAD_COLLECTION_REPLY",
-                                        f"{len(pending)} records sent, "
-                                        f"{len(results or [])} results")
-            retry: list[_Send] = []
-            for send, res in zip(pending, results, strict=True):
-                if res.get("success"):
-                    outcomes[send.index] = WriteOutcome(send.write, self._status(mode, res),
-                                                        res.get("id") or send.body.get("Id"),
-                                                        send.note)
-                    continue
-                errors = result_errors(res)
-                if errors and all(record_action(e.status_code) is Action.RETRY for e in errors):
-                    retry.append(send)
-                    last_errors[send.index] = errors
-                else:
-                    outcomes[send.index] = WriteOutcome(send.write, "failed",
-                                                        send.body.get("Id"), errors)
-            if not retry:
-                return
-            log.info("%d %s records hit transient errors; retrying them", len(retry), sobject)
-            self.gateway.sleep(self.gateway.policy.delay(attempt))
-            pending = retry
-        for send in pending:
-            outcomes[send.index] = WriteOutcome(send.write, "failed", send.body.get("Id"),
-                                                last_errors.get(send.index, ()))
-
-    def _post(self, method: str, path: str, sobject: str, pending: list[_Send],
-              recheck: Callable[[list[_Send]], list[_Send]] | None
-              ) -> tuple[list[dict[str, Any]], list[_Send]]:
-        """One collection call; the body is rebuilt per attempt after ``recheck``."""
-        state = {"pending": pending}
-
-        def before_retry() -> None:
-            if recheck is not None:
-                state["pending"] = recheck(state["pending"])
-
-        def send(sf: Any) -> list[dict[str, Any]]:
-            if not state["pending"]:
-                return []
-            body = collection_body(sobject, [s.body for s in state["pending"]])
-            return sf.restful(path, method=method, json=body) or []
-
-        results = self.gateway.call("collection_write", send, before_retry=before_retry)
-        return results, state["pending"]
-
-    def _send_bulk(self, mode: str, sobject: str, sends: list[_Send],
-                   outcomes: dict[int, WriteOutcome], key_field: str,
-                   ext_field: str | None) -> list[_Send]:
-        """Send with one ingest job; return the sends to retry over collections."""
-        operation = {"update": "update", "upsert": "upsert", "create": "insert"}[mode]
-        result = bulk_ingest(self.gateway, sobject, operation, [s.body for s in sends],
-                             key_field, ext_field)
-        again: list[_Send] = []
-        for send in sends:
-            raw = str(send.body.get(key_field, ""))
-            key = raw[:15] if key_field == "Id" else raw
-            if key in result.succeeded:
-                record_id, created = result.succeeded[key]
-                status = self._status(mode, {"created": created})
-                outcomes[send.index] = WriteOutcome(send.write, status, record_id, send.note)
-            elif key in result.failed and not all(
-                    record_action(e.status_code) is Action.RETRY for e in result.failed[key]):
-                outcomes[send.index] = WriteOutcome(send.write, "failed", send.body.get("Id"),
-                                                    result.failed[key])
-            else:
-                again.append(send)  # transient failure or unprocessed: collections retry
-        return again
+            self._sender.queued.append(WaitingCollection(mode, sobject, list(chunk), ext_field, recheck))

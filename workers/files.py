@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from simple_salesforce import format_soql
 
+from integration.composite import composite_queries
 from integration.contracts import RecordWrite, WriteOutcome
 from integration.gateway import SalesforceGateway
 from integration.writer import RecordWriter
@@ -41,37 +42,45 @@ class AccountFile:
         return f"expansion-radar-{slug}.md"
 
 
-def _latest(gateway: SalesforceGateway, account_ids: Sequence[str]) -> dict[tuple[str, str], dict]:
-    """(account id, title) -> the latest version of our file on that account."""
-    documents: dict[str, str] = {}  # document id -> account id
-    for start in range(0, len(account_ids), IN_CHUNK):
-        chunk = list(account_ids[start:start + IN_CHUNK])
-        soql = format_soql("SELECT ContentDocumentId, LinkedEntityId FROM ContentDocumentLink "
-                           "WHERE LinkedEntityId IN {}", chunk)
-        for link in gateway.iter_records(soql):
-            documents[link["ContentDocumentId"]] = link["LinkedEntityId"]
+def link_queries(account_ids: Sequence[str]) -> list[str]:
+    """Our files on these accounts, with their latest version's digest: one query per 200
+    accounts (the links, their document's title and latest version as parent paths)."""
+    ids = sorted(set(account_ids))
+    return [format_soql("SELECT ContentDocumentId, LinkedEntityId, ContentDocument.Title, "
+                        "ContentDocument.LatestPublishedVersion.Description "
+                        "FROM ContentDocumentLink WHERE LinkedEntityId IN {} "
+                        "AND ContentDocument.Title LIKE {}",
+                        ids[start:start + IN_CHUNK], TITLE_PREFIX + "%")
+            for start in range(0, len(ids), IN_CHUNK)]
+
+
+def _latest(links: Iterable[dict]) -> dict[tuple[str, str], dict]:
+    """(account id, title) -> {"ContentDocumentId", "Description"} of our latest version."""
     latest: dict[tuple[str, str], dict] = {}
-    ids = sorted(documents)
-    for start in range(0, len(ids), IN_CHUNK):
-        soql = format_soql("SELECT Id, ContentDocumentId, Title, Description FROM ContentVersion "
-                           "WHERE IsLatest = true AND ContentDocumentId IN {} AND Title LIKE {}",
-                           ids[start:start + IN_CHUNK], TITLE_PREFIX + "%")
-        for version in gateway.iter_records(soql):
-            account = documents[version["ContentDocumentId"]]
-            latest[(account, version["Title"])] = version
+    for link in links:
+        document = link.get("ContentDocument") or {}
+        version = document.get("LatestPublishedVersion") or {}
+        latest[(link["LinkedEntityId"], document.get("Title") or "")] = {
+            "ContentDocumentId": link["ContentDocumentId"],
+            "Description": version.get("Description")}
     return latest
 
 
-def sync_files(gateway: SalesforceGateway, files: Iterable[AccountFile]) -> list[WriteOutcome]:
-    """Create or re-version the given files; unchanged ones are left alone.
+def file_writes(gateway: SalesforceGateway, files: Iterable[AccountFile],
+                links: Sequence[dict] | None = None) -> list[RecordWrite]:
+    """The ContentVersion creates that bring ``files`` up to date (none when unchanged),
+    to apply with the rest of an account's writes (they share the composite calls).
 
-    Returns:
-        The outcomes of the versions written (empty when nothing changed).
+    ``links``: the rows of ``link_queries`` when the caller already fetched them (packed
+    with its own lookups); otherwise they are queried here, five queries to a call.
     """
     wanted = list(files)
     if not wanted:
         return []
-    latest = _latest(gateway, sorted({f.account_id for f in wanted}))
+    if links is None:
+        soqls = link_queries([f.account_id for f in wanted])
+        links = [row for rows in composite_queries(gateway, soqls) for row in rows]
+    latest = _latest(links)
     writes = []
     for item in wanted:
         current = latest.get((item.account_id, item.title))
@@ -87,4 +96,14 @@ def sync_files(gateway: SalesforceGateway, files: Iterable[AccountFile]) -> list
             fields["ReasonForChange"] = "Refreshed by Expansion Radar"
         writes.append(RecordWrite(sobject="ContentVersion", op="create", fields=fields,
                                   ref=f"file:{item.account_id}:{item.title}"))
+    return writes
+
+
+def sync_files(gateway: SalesforceGateway, files: Iterable[AccountFile]) -> list[WriteOutcome]:
+    """Create or re-version the given files; unchanged ones are left alone.
+
+    Returns:
+        The outcomes of the versions written (empty when nothing changed).
+    """
+    writes = file_writes(gateway, files)
     return RecordWriter(gateway).apply(writes) if writes else []

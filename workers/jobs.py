@@ -4,8 +4,8 @@ Full scan, in two phases so every account is judged against the whole portfolio:
   1. ``full_scan`` reads the org once (integration's SyncRun, budget-aware, resumable),
      caches each account's records in Redis and builds the comparable-customer benchmark
      and the departed-champion index; then it enqueues write-back chunks.
-  2. ``writeback_chunk`` (at most one per org at a time, RQ rate limit) reloads 200
-     accounts from the cache, detects, plans and writes them in collections of 200.
+  2. ``writeback_chunk`` (at most one per org at a time, RQ rate limit) reloads 1,000
+     accounts from the cache, detects, plans and writes them in composite calls of five 200-record collections.
 Incremental back-sync and event-driven scans are single-pass: they reuse the portfolio
 state of the last full scan.
 """
@@ -20,17 +20,20 @@ from datetime import datetime
 
 from rq import get_current_job
 from rq.exceptions import DuplicateJobError
+from simple_salesforce import format_soql
 
 from detection.benchmark import BenchmarkBuilder
 from detection.stakeholders import build_champion_index
 from integration import notifications
+from integration.composite import composite_queries
 from integration.contracts import AccountBundle, OrgData, RecordWrite
+from integration.gateway import check_api_name
 from integration.reader import OrgReader
 from integration.sync import SyncRun
 from integration.writer import RecordWriter
 from workers import insights
 from workers.champion_spill import ChampionSpill
-from workers.files import sync_files
+from workers.files import file_writes, link_queries, sync_files
 from workers.notify import alerts_from
 from workers.pipeline import ScanContext, process_bundle, snapshot_of
 from workers.queues import (
@@ -42,10 +45,13 @@ from workers.queues import (
     queue,
 )
 from workers.runtime import Runtime, runtime
+from workers.task_keys import task_keys_of
 
 log = logging.getLogger(__name__)
 
-CHUNK = 200  # accounts per write-back job: keeps sObject Collections full
+# Accounts per write-back job: ~5 records are written per account, so a chunk fills about
+# five composite calls of five 200-record collections, and its lookups ride in as few.
+CHUNK = 1000
 
 
 # -- full scan ------------------------------------------------------------------------------
@@ -61,6 +67,10 @@ def full_scan(org_key: str = "default", wait: bool = False) -> dict:
     scan_id = (rt.redis.get(f"radar:{org_key}:fullscan:current") or b"").decode() \
         or uuid.uuid4().hex[:12]
     rt.redis.set(f"radar:{org_key}:fullscan:current", scan_id)
+    # When this scan's read began (kept across resumes): the write-back re-checks only
+    # what was created since (see workers.task_keys).
+    rt.redis.set(f"radar:{org_key}:fullscan:{scan_id}:read_from", gateway.now().isoformat(),
+                 nx=True, ex=7 * 24 * 3600)
     state: dict = {}
 
     def cache(bundle: AccountBundle, org_data: OrgData) -> Iterable[RecordWrite]:
@@ -124,7 +134,7 @@ def enqueue_writeback(rt: Runtime, scan_id: str) -> int:
 
 
 def writeback_chunk(org_key: str, scan_id: str, account_ids: Sequence[str]) -> dict:
-    """Phase 2: detect, plan and write up to 200 accounts of a full scan."""
+    """Phase 2: detect, plan and write up to ``CHUNK`` accounts of a full scan."""
     rt = runtime(org_key)
     bundles = rt.portfolio.cached_bundles(scan_id, account_ids)
     if not bundles:
@@ -133,7 +143,9 @@ def writeback_chunk(org_key: str, scan_id: str, account_ids: Sequence[str]) -> d
     gateway = rt.gateway()
     now = datetime.fromisoformat(raw_now.decode()) if raw_now else gateway.now()
     sc = _context(rt, gateway, now)
-    outcome = _detect_and_write(rt, gateway, sc, bundles, run_id=scan_id)
+    outcome = _detect_and_write(rt, gateway, sc, bundles, run_id=scan_id,
+                                task_keys=lambda writes: task_keys_of(rt, gateway, scan_id,
+                                                                    bundles, writes))
     if outcome["status"] == "completed":
         rt.portfolio.drop_cached(scan_id, [b.account_id for b in bundles])
         if rt.portfolio.cached_count(scan_id) == 0:
@@ -155,7 +167,7 @@ def _context(rt: Runtime, gateway, now: datetime) -> ScanContext:
 
 
 def _detect_and_write(rt: Runtime, gateway, sc: ScanContext, bundles: Sequence[AccountBundle],
-                      run_id: str) -> dict:
+                      run_id: str, task_keys=None) -> dict:
     priors = rt.portfolio.priors([b.account_id for b in bundles])
     writes: list[RecordWrite] = []
     results = []
@@ -164,9 +176,16 @@ def _detect_and_write(rt: Runtime, gateway, sc: ScanContext, bundles: Sequence[A
         writes.extend(result.writes)
         results.append(result)
     writer = RecordWriter(gateway)
-    outcomes = writer.apply(writes)
-    if writer.exhausted is None:
-        outcomes += sync_files(gateway, [f for r in results for f in r.files])
+    # The Task keys' created-since check and the files' lookups travel in one composite
+    # call; the files' creates share the composite calls of the other writes.
+    files = [f for r in results for f in r.files]
+    plan = task_keys(writes) if task_keys is not None else None
+    soqls = ([plan.since_soql] if plan else []) + link_queries([f.account_id for f in files])
+    answers = composite_queries(gateway, soqls) if soqls else []
+    keys = plan.known(answers.pop(0)) if plan else None
+    writes.extend(file_writes(gateway, files, [row for rows in answers for row in rows]))
+    outcomes = [o for o in writer.apply(writes, keys) if o.status != "deferred"
+                or o.write.sobject != "ContentVersion"]  # a deferred file is re-planned
     if writer.exhausted is None:
         notifications.send(gateway, alerts_from(outcomes, sc.mapping))
     counts = Counter(o.status for o in outcomes)
@@ -183,6 +202,8 @@ def _detect_and_write(rt: Runtime, gateway, sc: ScanContext, bundles: Sequence[A
     else:
         rt.portfolio.save_priors((r.account_id, r.prior) for r in results)
     insights.record(rt.redis, rt.org_key, results, outcomes, run_id)
+    rt.runs.own_writes.add(gateway.write_spans)  # our echoes, for the next change probe
+    gateway.write_spans.clear()
     key = rt.runs.run_key(run_id)
     pipe = rt.redis.pipeline()
     for name, n in counts.items():
@@ -329,10 +350,6 @@ def _enqueue_account_scan(rt: Runtime, account_id: str) -> str:
 
 
 def _account_of(rt: Runtime, sobject: str, record_id: str) -> str | None:
-    from simple_salesforce import format_soql  # noqa: PLC0415
-
-    from integration.gateway import check_api_name  # noqa: PLC0415
-
     field = ACCOUNT_FIELD.get(sobject, "AccountId")
     if field == "Id":
         return record_id

@@ -49,19 +49,21 @@ def test_given_default_spec_when_planned_then_line_items_fold_into_opportunities
     assert apis["opportunity_line_item"] == "folded"
     assert apis["contact"] == "bulk" and apis["product_usage"] == "bulk"
     expected = (
-        (1 + 5)  # account: count + 10,000/2,000 pages
-        + (1 + 4)  # contact: bulk 40,000 rows -> count + describe/create/poll + 1 page
-        + (1 + 8)  # opportunity (line items folded in: no call of their own)
-        + (1 + 5)  # case
-        + (1 + 6)  # usage: bulk, ceil(120,000/50,000) = 3 pages
-        + (1 + 9)  # task
-        + (1 + 1)  # product
+        5  # account: 10,000/2,000 pages
+        + 4  # contact: bulk 40,000 rows -> describe/create/poll + 1 page
+        + 8  # opportunity (line items folded in: no call of their own)
+        + 5  # case
+        + 6  # usage: bulk, ceil(120,000/50,000) = 3 pages
+        + 9  # task
+        + 1  # product
+        + 2  # seven COUNT() probes, five to a composite call
     )
     assert planned_calls(counts, spec) == expected
 
 
 def test_given_no_spec_when_planned_then_each_object_costed_alone() -> None:
-    assert planned_calls({"a": 0, "b": 4001}) == (1 + 1) + (1 + 3)
+    # a: one page; b: three pages; both COUNT() probes in one composite call
+    assert planned_calls({"a": 0, "b": 4001}) == 1 + 3 + 1
 
 
 def test_given_naive_strategy_when_costed_then_per_account_queries_dominate() -> None:
@@ -94,9 +96,22 @@ def test_given_window_when_changes_query_built_then_half_open_on_systemmodstamp(
     assert soql == ("SELECT Id, AccountId, SystemModstamp FROM Case"
                     " WHERE SystemModstamp >= 2024-05-01T00:00:00+00:00"
                     " AND SystemModstamp < 2024-05-02T00:00:00+00:00")
+    # No write of ours in the window: the integration user's rows are news like any other.
+    none = build_changes(case, datetime(2024, 5, 1, tzinfo=UTC), datetime(2024, 5, 2, tzinfo=UTC),
+                         own_user="005A")
+    assert none == soql
+
+
+def test_given_own_write_spans_when_changes_query_built_then_only_stamps_inside_are_echoes(
+        ) -> None:
+    case = ObjectRead("case", "Case", ("Subject",), account_path="AccountId")
+    spans = [(datetime(2024, 5, 1, 10, tzinfo=UTC), datetime(2024, 5, 1, 10, 5, tzinfo=UTC)),
+             (datetime(2024, 4, 1, tzinfo=UTC), datetime(2024, 4, 2, tzinfo=UTC))]  # before
     own = build_changes(case, datetime(2024, 5, 1, tzinfo=UTC), datetime(2024, 5, 2, tzinfo=UTC),
-                        ignore_user="005A")
-    assert own.endswith("AND LastModifiedById != '005A'")
+                        own_user="005A", own_spans=spans)
+    assert own.endswith(" AND (LastModifiedById != '005A' OR"
+                        " ((SystemModstamp < 2024-05-01T10:00:00+00:00"
+                        " OR SystemModstamp > 2024-05-01T10:05:00+00:00)))")
 
 
 def test_given_filter_when_count_built_then_same_filter() -> None:

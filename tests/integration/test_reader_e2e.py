@@ -67,7 +67,7 @@ def test_given_small_pages_when_scanned_then_pages_follow_the_formula(seeded) ->
         "product_usage", "Product_Usage__c", ("Usage_Units__c",), account_path="Account__c")))
     reader = OrgReader(gateway, spec, options)
     read_all(reader)
-    assert gateway.ledger.counts["count"] == 2
+    assert gateway.ledger.counts["composite"] == 1  # both COUNT() probes in one call
     assert gateway.ledger.counts["query_page"] == 2  # 24 accounts, 50 usage rows: one page each
     assert reader.stats.planned_minimum(spec, options) == gateway.ledger.api_calls
 
@@ -105,8 +105,10 @@ def test_given_account_ids_when_read_for_them_then_only_those_bundles(seeded) ->
     for account_id in wanted:
         got = {k: {r["Id"] for r in v} for k, v in bundles[account_id].children.items() if v}
         assert got == {k: v for k, v in expected[account_id].items() if v}
-    # two chunks x (account + 5 children read on their own; line items folded)
-    assert gateway.ledger.counts["query_page"] == 2 * 6
+    # two chunks x three queries (accounts with their contacts, cases and usage as
+    # subqueries; opportunities with their line items; tasks): one composite call each
+    assert gateway.ledger.counts["composite"] == 2
+    assert gateway.ledger.counts["query_page"] == 0
 
 
 def test_given_optional_object_missing_in_org_when_scanned_then_skipped_and_reported(seeded) -> None:

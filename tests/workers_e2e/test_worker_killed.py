@@ -40,8 +40,9 @@ def test_given_worker_killed_mid_write_back_when_new_worker_runs_then_same_state
         env = radar_env(org, redis_url)
         radar(env, "sync", "--full")
         worker = start_worker(env)
-        deadline = time.monotonic() + 120
-        while org.stats()["by_kind"].get("collections", 0) < 1:
+        deadline = time.monotonic() + 300  # a chunk detects 1,000 accounts before it writes
+        # writes travel as collection subrequests inside composite calls
+        while org.stats()["subrequests"].get("collections:write", 0) < 1:
             assert worker.poll() is None, worker.stderr.read()[-4000:]
             assert time.monotonic() < deadline, "write-back never started"
             time.sleep(0.02)
