@@ -40,20 +40,33 @@ class Notification:
                 "targetId": self.target_id}
 
 
+# The type's id, looked up by name; a write-back lets it ride in a composite call it makes
+# anyway (``send(..., type_rows=...)``), so it costs no call of its own there.
+TYPE_SOQL = format_soql("SELECT Id FROM CustomNotificationType WHERE DeveloperName = {}",
+                        TYPE_NAME)
+
+
 def notification_type_id(gateway: SalesforceGateway) -> str | None:
     """The id of the package's notification type (None when it is not deployed)."""
-    soql = format_soql("SELECT Id FROM CustomNotificationType WHERE DeveloperName = {}",
-                       TYPE_NAME)
-    records = gateway.query_page(soql).get("records") or []
+    records = gateway.query_page(TYPE_SOQL).get("records") or []
     return records[0]["Id"] if records else None
 
 
-def send(gateway: SalesforceGateway, notifications: Sequence[Notification]) -> int:
+def send(gateway: SalesforceGateway, notifications: Sequence[Notification],
+         type_rows: Sequence[dict[str, Any]] | None = None) -> int:
     """Send ``notifications``; returns how many Salesforce accepted. A missing type or a
-    refused input is logged, never fatal: the Task the notification points at exists."""
+    refused input is logged, never fatal: the Task the notification points at exists.
+
+    Args:
+        type_rows: the rows of ``TYPE_SOQL`` when the caller already ran it; None looks the
+            type up (one query) only when there is something to send.
+    """
     if not notifications:
         return 0
-    type_id = notification_type_id(gateway)
+    if type_rows is None:
+        type_id = notification_type_id(gateway)
+    else:
+        type_id = type_rows[0]["Id"] if type_rows else None
     if type_id is None:
         log.warning("custom notification type %s is not deployed; %d notification(s) skipped",
                     TYPE_NAME, len(notifications))

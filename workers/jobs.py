@@ -25,7 +25,7 @@ from simple_salesforce import format_soql
 from detection.benchmark import BenchmarkBuilder
 from detection.stakeholders import build_champion_index
 from integration import notifications
-from integration.composite import composite_queries
+from integration.composite import MAX_QUERY_OR_COLLECTION, composite_queries
 from integration.contracts import AccountBundle, OrgData, RecordWrite
 from integration.gateway import check_api_name
 from integration.reader import OrgReader
@@ -181,13 +181,19 @@ def _detect_and_write(rt: Runtime, gateway, sc: ScanContext, bundles: Sequence[A
     files = [f for r in results for f in r.files]
     plan = task_keys(writes) if task_keys is not None else None
     soqls = ([plan.since_soql] if plan else []) + link_queries([f.account_id for f in files])
+    # The notification type's id rides along when it fits in a composite call made anyway
+    # (five queries a call), so the bell costs no lookup of its own per chunk.
+    ride = bool(soqls) and len(soqls) % MAX_QUERY_OR_COLLECTION != 0
+    if ride:
+        soqls.append(notifications.TYPE_SOQL)
     answers = composite_queries(gateway, soqls) if soqls else []
+    type_rows = answers.pop() if ride else None
     keys = plan.known(answers.pop(0)) if plan else None
     writes.extend(file_writes(gateway, files, [row for rows in answers for row in rows]))
     outcomes = [o for o in writer.apply(writes, keys) if o.status != "deferred"
                 or o.write.sobject != "ContentVersion"]  # a deferred file is re-planned
     if writer.exhausted is None:
-        notifications.send(gateway, alerts_from(outcomes, sc.mapping))
+        notifications.send(gateway, alerts_from(outcomes, sc.mapping), type_rows)
     counts = Counter(o.status for o in outcomes)
     failures = [o for o in outcomes if o.status == "failed"]
     for failure in failures:
