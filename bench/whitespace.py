@@ -27,32 +27,15 @@ def _percentile(values: list[float], share: float) -> float:
 def whitespace(ui: Ui, accounts: int = 2000, seed: int = 101) -> dict[str, Any]:
     """Median and 95th percentile of weighted potential / ACV (and of total addressable /
     ACV for contrast) over a generated org of ``accounts``."""
-    from crm_mapping.document import default_mapping  # noqa: PLC0415
-    from crm_mapping.snapshots import to_org_context, to_snapshot  # noqa: PLC0415
-    from crm_mapping.translate import build_org_index  # noqa: PLC0415
-    from detection.benchmark import BenchmarkBuilder  # noqa: PLC0415
-    from detection.config import DEFAULT_CONFIG  # noqa: PLC0415
-    from detection.scan import scan_account  # noqa: PLC0415
-    from detection.stakeholders import build_champion_index  # noqa: PLC0415
-    from tests.detection_truth.generated_org import generated_org  # noqa: PLC0415
+    from tests.detection_truth.generated_org import scanned_generated_org  # noqa: PLC0415
 
     task = ui.task(f"white-space potential: {accounts:,} generated accounts", total=None)
     started = time.perf_counter()
-    bundles, org_data, _ = generated_org(accounts, seed, NOW)
-    mapping = default_mapping()
-    index = build_org_index(org_data, mapping)
-    ctx = to_org_context(org_data, mapping, competitors=DEFAULT_CONFIG.competitors)
-    snapshots = [to_snapshot(b, mapping, index, NOW) for b in bundles]
-    builder = BenchmarkBuilder(ctx, NOW)
-    for snapshot in snapshots:
-        builder.add(snapshot)
-    benchmark = builder.build()
-    champions = build_champion_index(snapshots)
+    snapshots, found, _ = scanned_generated_org(accounts, seed, NOW)
     weighted, total, quiet_above = [], [], []
     quiet = 0
     for snapshot in snapshots:
-        ws = scan_account(snapshot, ctx, None, benchmark, champions, DEFAULT_CONFIG,
-                          NOW).white_space
+        ws = found[snapshot.id].white_space
         if ws is None or ws.current_acv <= 0:
             continue
         weighted.append(ws.potential / ws.current_acv)

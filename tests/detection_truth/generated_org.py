@@ -65,3 +65,30 @@ def generated_org(accounts: int, seed: int, now: datetime):
     lines = truth_file.getvalue().splitlines()
     truth = [json.loads(line) for line in lines[1:]]
     return bundles, org, truth
+
+
+def scanned_generated_org(accounts: int, seed: int, now: datetime):
+    """(snapshots, {account id: findings}, truth rows) of a generated org, scanned the way a
+    full scan does: the reader's bundles translated, the portfolio benchmark and champion
+    index built over every account, then ``scan_account`` per account (no HTTP, no Redis)."""
+    from crm_mapping.document import default_mapping  # noqa: PLC0415 - heavy, only here
+    from crm_mapping.snapshots import to_org_context, to_snapshot  # noqa: PLC0415
+    from crm_mapping.translate import build_org_index  # noqa: PLC0415
+    from detection.benchmark import BenchmarkBuilder  # noqa: PLC0415
+    from detection.config import DEFAULT_CONFIG  # noqa: PLC0415
+    from detection.scan import scan_account  # noqa: PLC0415
+    from detection.stakeholders import build_champion_index  # noqa: PLC0415
+
+    bundles, org_data, truth = generated_org(accounts, seed, now)
+    mapping = default_mapping()
+    index = build_org_index(org_data, mapping)
+    ctx = to_org_context(org_data, mapping, competitors=DEFAULT_CONFIG.competitors)
+    snapshots = [to_snapshot(b, mapping, index, now) for b in bundles]
+    builder = BenchmarkBuilder(ctx, now)
+    for snapshot in snapshots:
+        builder.add(snapshot)
+    benchmark = builder.build()
+    champions = build_champion_index(snapshots)
+    found = {s.id: scan_account(s, ctx, None, benchmark, champions, DEFAULT_CONFIG, now)
+             for s in snapshots}
+    return snapshots, found, truth

@@ -13,15 +13,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from crm_mapping.document import default_mapping
-from crm_mapping.snapshots import to_org_context, to_snapshot
-from crm_mapping.translate import build_org_index
-from detection.benchmark import BenchmarkBuilder
-from detection.config import DEFAULT_CONFIG
 from detection.findings import ALL_SIGNALS
-from detection.scan import scan_account
-from detection.stakeholders import build_champion_index
-from tests.detection_truth.generated_org import generated_org
+from tests.detection_truth.generated_org import scanned_generated_org
 
 NOW = datetime(2026, 11, 18, 16, 0, tzinfo=UTC)
 SEEDS = (101, 202, 303)
@@ -29,18 +22,7 @@ ACCOUNTS = 2000
 
 
 def _scan(seed: int):
-    bundles, org_data, truth = generated_org(ACCOUNTS, seed, NOW)
-    mapping = default_mapping()
-    index = build_org_index(org_data, mapping)
-    ctx = to_org_context(org_data, mapping, competitors=DEFAULT_CONFIG.competitors)
-    snapshots = [to_snapshot(b, mapping, index, NOW) for b in bundles]
-    builder = BenchmarkBuilder(ctx, NOW)
-    for snapshot in snapshots:
-        builder.add(snapshot)
-    benchmark = builder.build()
-    champions = build_champion_index(snapshots)
-    found = {s.id: scan_account(s, ctx, None, benchmark, champions, DEFAULT_CONFIG, NOW)
-             for s in snapshots}
+    _, found, truth = scanned_generated_org(ACCOUNTS, seed, NOW)
     return found, truth
 
 
