@@ -149,49 +149,56 @@ def hypothesis_line(findings: AccountFindings,
     return "No expansion hypothesis yet", evidence
 
 
-def follow_up_brief(snapshot: AccountSnapshot, findings: AccountFindings, *, due: date,
-                    ae_name: str = "") -> str:
-    """The follow-up Task's description, for the CS owner."""
+def _health_words(findings: AccountFindings) -> str:
+    health = findings.health
+    return f"health {health.score:.0f}, {health.band}" if health.score is not None else "not scored"
+
+
+def _brief(snapshot: AccountSnapshot, findings: AccountFindings, *, opening: str,
+           who: str, nobody: str, questions: str, closing: list[str]) -> str:
+    """What CS's follow-up and the AE's Play 02 alert share: who to talk to, the hypothesis
+    and its evidence, openers from the actual signal, and the five qualification questions."""
     call = contact_to_call(snapshot, findings)
     name = first_name(call.contact) if call else None
-    health = findings.health
-    score = f"health {health.score:.0f}, {health.band}" if health.score is not None else "not scored"
     hypothesis, evidence = hypothesis_line(findings, snapshot)
-    lines = [f"{_strength(findings)} at {snapshot.name} ({score}); call by "
-             f"{due.isoformat()}.", ""]
-    lines.append(f"Who to call: {call.line()}" if call else
-                 "Who to call: nobody active is on record; find the day-to-day user first.")
+    lines = [opening, ""]
+    lines.append(f"{who}: {call.line()}" if call else f"{who}: {nobody}")
     lines.append(f"Hypothesis: {hypothesis[:1].upper()}{hypothesis[1:]}.")
     lines += ["", "Evidence:"] + [f"• {e}" for e in evidence]
     lines += ["", "Openers:"] + [f"{i}. {o}" for i, o in
                                  enumerate(openers(snapshot, findings, name), start=1)]
-    lines += ["", "Five questions (put each answer in the matching qualification field):"]
+    lines += ["", questions]
     lines += [f"{i}. {field}: {q}" for i, (field, q) in enumerate(QUESTIONS, start=1)]
-    to = f" and {ae_name} (AE)" if ae_name else " and the AE"
-    lines += ["", f"When four of the five fields are filled, Radar drafts the handoff{to} gets "
-              "the S2 opportunity; you review the handoff document on it before the alignment "
-              "meeting."]
+    lines += closing
     return "\n".join(lines) + "\n"
+
+
+def follow_up_brief(snapshot: AccountSnapshot, findings: AccountFindings, *, due: date,
+                    ae_name: str = "") -> str:
+    """The follow-up Task's description, for the CS owner."""
+    to = f" and {ae_name} (AE)" if ae_name else " and the AE"
+    return _brief(
+        snapshot, findings,
+        opening=(f"{_strength(findings)} at {snapshot.name} ({_health_words(findings)}); "
+                 f"call by {due.isoformat()}."),
+        who="Who to call",
+        nobody="nobody active is on record; find the day-to-day user first.",
+        questions="Five questions (put each answer in the matching qualification field):",
+        closing=["", f"When four of the five fields are filled, Radar drafts the handoff{to} "
+                 "gets the S2 opportunity; you review the handoff document on it before the "
+                 "alignment meeting."])
 
 
 def play02_brief(snapshot: AccountSnapshot, findings: AccountFindings, *, due: date) -> str:
     """The AE's alert for a signal episode on a T1 Play 02 account (seed 000): the same
     evidence, contact, openers and questions as CS's follow-up, and the way to open the S2
     opportunity from this Task."""
-    call = contact_to_call(snapshot, findings)
-    name = first_name(call.contact) if call else None
-    hypothesis, evidence = hypothesis_line(findings, snapshot)
-    health = findings.health
-    score = f"health {health.score:.0f}, {health.band}" if health.score is not None else "not scored"
-    lines = [f"{_strength(findings)} at {snapshot.name}, a T1 account in Play 02 "
-             f"({score}); review by {due.isoformat()}.", ""]
-    lines.append(f"Who to talk to: {call.line()}" if call else
-                 "Who to talk to: nobody active is on record; ask CS who the day-to-day user is.")
-    lines.append(f"Hypothesis: {hypothesis[:1].upper()}{hypothesis[1:]}.")
-    lines += ["", "Evidence:"] + [f"• {e}" for e in evidence]
-    lines += ["", "Openers:"] + [f"{i}. {o}" for i, o in
-                                 enumerate(openers(snapshot, findings, name), start=1)]
-    lines += ["", "To turn this into the S2 opportunity, fill four of the five qualification "
-              "fields on this Task:"]
-    lines += [f"{i}. {field}: {q}" for i, (field, q) in enumerate(QUESTIONS, start=1)]
-    return "\n".join(lines) + "\n"
+    return _brief(
+        snapshot, findings,
+        opening=(f"{_strength(findings)} at {snapshot.name}, a T1 account in Play 02 "
+                 f"({_health_words(findings)}); review by {due.isoformat()}."),
+        who="Who to talk to",
+        nobody="nobody active is on record; ask CS who the day-to-day user is.",
+        questions="To turn this into the S2 opportunity, fill four of the five qualification "
+                  "fields on this Task:",
+        closing=[])
