@@ -38,6 +38,18 @@ def fill(parent: ET.Element, props: Mapping[str, Value | Iterable[Value]]) -> ET
     return parent
 
 
+def manifest(members: Mapping[str, Iterable[str]]) -> ET.Element:
+    """A ``package.xml`` Package: one ``types`` per metadata type, members in given order."""
+    package = root("Package")
+    for type_name, names in members.items():
+        types = el(package, "types")
+        for name in names:
+            el(types, "members", name)
+        el(types, "name", type_name)
+    el(package, "version", API_VERSION)
+    return package
+
+
 def write(element: ET.Element, path: Path) -> Path:
     """Write ``element`` as a metadata file (parents created)."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -12,12 +12,11 @@ every component written, derived from the files themselves so it cannot drift.
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET  # noqa: S405 - building XML only
 from collections import defaultdict
 from pathlib import Path
 
 from field_specs import access, analytics, pages, views
-from field_specs.metadata_xml import API_VERSION, el, root, write
+from field_specs.metadata_xml import manifest, write
 from field_specs.sfdx import custom_fields, export_metadata
 
 # folder pattern (relative to force-app/main/default) -> metadata type; the member name is
@@ -57,17 +56,6 @@ def manifest_members(source: Path) -> dict[str, list[str]]:
     return {name: sorted(found) for name, found in sorted(members.items())}
 
 
-def _manifest(members: dict[str, list[str]]) -> ET.Element:
-    package = root("Package")
-    for type_name, names in members.items():
-        types = el(package, "types")
-        for name in names:
-            el(types, "members", name)
-        el(types, "name", type_name)
-    el(package, "version", API_VERSION)
-    return package
-
-
 def export_package(out_dir: Path) -> Path:
     """Write the whole package into ``out_dir``; returns ``force-app/main/default``."""
     out_dir = Path(out_dir)
@@ -93,6 +81,6 @@ def export_package(out_dir: Path) -> Path:
     write(pages.account_record_page(),
           source / "flexipages" / f"{pages.FLEXIPAGE}.flexipage-meta.xml")
     pages.copy_static_sources(source)
-    write(_manifest(manifest_members(source)), out_dir / "manifest" / "package.xml")
+    write(manifest(manifest_members(source)), out_dir / "manifest" / "package.xml")
     (out_dir / ".forceignore").write_text(_FORCEIGNORE, encoding="utf-8")
     return source

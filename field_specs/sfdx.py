@@ -31,13 +31,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from field_specs.catalog import all_fields
+from field_specs.metadata_xml import API_VERSION, NS, manifest
+from field_specs.metadata_xml import el as _el
+from field_specs.metadata_xml import write as _write
 from field_specs.model import LogicalField
 
-NS = "http://soap.sforce.com/2006/04/metadata"
-API_VERSION = "59.0"
 PERMISSION_SET = "Expansion_Radar_Integration"
 ACTIVITY_OBJECTS = ("Task", "Event")
-_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 
 # SFDX <type> per logical type, with the default size attributes.
 _TYPES = {
@@ -83,20 +83,6 @@ def custom_fields() -> list[CustomFieldSpec]:
         chosen = previous.field if previous else entry
         specs[key] = CustomFieldSpec(folder, chosen, writable)
     return sorted(specs.values(), key=lambda s: (s.metadata_object, s.field.api_name or ""))
-
-
-def _el(parent: ET.Element, tag: str, text: str | int | bool | None = None) -> ET.Element:
-    child = ET.SubElement(parent, f"{{{NS}}}{tag}")
-    if text is not None:
-        child.text = str(text).lower() if isinstance(text, bool) else str(text)
-    return child
-
-
-def _write(root: ET.Element, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    ET.register_namespace("", NS)
-    ET.indent(root, space="    ")
-    path.write_text(_DECLARATION + ET.tostring(root, encoding="unicode") + "\n", encoding="utf-8")
 
 
 def field_element(spec: CustomFieldSpec) -> ET.Element:
@@ -233,20 +219,12 @@ def _notification_type() -> ET.Element:
 
 
 def _package(specs: Iterable[CustomFieldSpec]) -> ET.Element:
-    root = ET.Element(f"{{{NS}}}Package")
-    members = {
+    return manifest({
         "CustomField": sorted(f"{s.metadata_object}.{s.field.api_name}" for s in specs),
         "CustomObject": ["Product_Usage__c"],
         "PermissionSet": [PERMISSION_SET],
         "CustomNotificationType": [NOTIFICATION_TYPE],
-    }
-    for type_name, names in members.items():
-        types = _el(root, "types")
-        for name in names:
-            _el(types, "members", name)
-        _el(types, "name", type_name)
-    _el(root, "version", API_VERSION)
-    return root
+    })
 
 
 def export_metadata(out_dir: Path) -> Path:

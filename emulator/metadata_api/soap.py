@@ -77,20 +77,6 @@ def _child(element: Element, name: str) -> Element | None:
     return next((c for c in element if _local(c) == name), None)
 
 
-def _values(element: Element) -> dict[str, Any]:
-    """An element's children as a dict (repeated names become lists)."""
-    values: dict[str, Any] = {}
-    for child in element:
-        key = _local(child)
-        value: Any = _values(child) if len(child) else (child.text or "").strip()
-        if key in values:
-            values[key] = values[key] if isinstance(values[key], list) else [values[key]]
-            values[key].append(value)
-        else:
-            values[key] = value
-    return values
-
-
 def _session(org: Org, envelope: Element) -> str:
     header = _child(envelope, "Header")
     session = _child(header, "SessionHeader") if header is not None else None
@@ -136,13 +122,13 @@ def _deploy(org: Org, call: Element, user_id: str, version: str) -> Any:
     except (binascii.Error, ValueError):
         raise SoapFault("sf:INVALID_ZIP", "ZipFile is not valid base64") from None
     options_node = _child(call, "DeployOptions")
-    options = _values(options_node) if options_node is not None else {}
+    options = catalog.element_values(options_node) if options_node is not None else {}
     job = org.deploys.start(data, options, user_id)
     return {"done": False, "id": job.id, "state": "Queued"}
 
 
 def _check_deploy_status(org: Org, call: Element, user_id: str, version: str) -> Any:
-    values = _values(call)
+    values = catalog.element_values(call)
     job = org.deploys.get(str(values.get("asyncProcessId", "")))
     if job is None:
         raise SoapFault("sf:INVALID_ID_FIELD", "INVALID_ID_FIELD: invalid deploy id")
@@ -150,21 +136,21 @@ def _check_deploy_status(org: Org, call: Element, user_id: str, version: str) ->
 
 
 def _cancel_deploy(org: Org, call: Element, user_id: str, version: str) -> Any:
-    job = org.deploys.get(str(_values(call).get("String", _values(call).get("id", ""))))
+    job = org.deploys.get(str(catalog.element_values(call).get("String", catalog.element_values(call).get("id", ""))))
     if job is None:
         raise SoapFault("sf:INVALID_ID_FIELD", "INVALID_ID_FIELD: invalid deploy id")
     return {"done": job.done, "id": job.id}
 
 
 def _list_metadata(org: Org, call: Element, user_id: str, version: str) -> Any:
-    queries = [_values(q) for q in call if _local(q) == "queries"]
+    queries = [catalog.element_values(q) for q in call if _local(q) == "queries"]
     if len(queries) > 3:
         raise SoapFault("sf:INVALID_TYPE", "INVALID_TYPE: at most 3 queries per listMetadata call")
     return [entry for query in queries for entry in catalog.list_components(org, str(query.get("type", "")))]
 
 
 def _read_metadata(org: Org, call: Element, user_id: str, version: str) -> Any:
-    values = _values(call)
+    values = catalog.element_values(call)
     names = values.get("fullNames", [])
     names = names if isinstance(names, list) else [names]
     mdtype = str(values.get("type", ""))
