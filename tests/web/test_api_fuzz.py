@@ -13,22 +13,20 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import redis
-from werkzeug.serving import make_server
 
 from crm_mapping.document import FieldMapping
 from field_specs.sfdx import export_metadata
 from integration.contracts import AccountBundle, OrgData
 from service.app import create_app
-from service.redis_server import free_port
 from service.settings import Settings
 from service.throttle import EXTENSION_KEY, FailureThrottle
+from tests.admin.browsing import serving
 from tests.crm_mapping import records as R
 from tests.crm_mapping.describe_fixture import describes_from_export
 
@@ -58,14 +56,8 @@ def served(redis_conn: redis.Redis, redis_url: str,
                      mapping_providers=(org_describe, _samples))
     app.extensions[EXTENSION_KEY] = FailureThrottle(redis_conn, settings.org_key,
                                                     limit=1_000_000)
-    server = make_server("127.0.0.1", free_port(), app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
+    with serving(app) as url:
+        yield url
 
 
 def test_given_the_served_openapi_when_schemathesis_runs_every_check_then_no_failures(
